@@ -1,0 +1,1 @@
+"""Dagster orchestration of the disclosure-report warehouse."""

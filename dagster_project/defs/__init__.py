@@ -1,0 +1,1 @@
+"""Definitions split by concern: ingest, dbt, quality, automation."""

@@ -1,0 +1,162 @@
+"""The statistical forms, declared once as data.
+
+Each `*.yaml` file beside this module describes one form: its rows (labels as
+printed, the harmonised indicator each row feeds, unit, section), its columns,
+and its invariants (勾稽关系). The parsers, the quality rules, the indicator
+dimension and the synthetic-corpus generator all read these files; nothing
+else may restate a form's structure.
+
+Fact keys use the truth-file syntax: ``indicator[/channel][@applicant]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+RuleOp = Literal["eq", "le"]
+
+
+def split_fact_key(key: str) -> tuple[str, str, str]:
+    """'requests_received/online@natural_person' -> (indicator, channel, applicant)."""
+    applicant = "all"
+    if "@" in key:
+        key, applicant = key.split("@", 1)
+    channel = "all"
+    if "/" in key:
+        key, channel = key.split("/", 1)
+    return key, channel, applicant
+
+
+def fact_key(indicator: str, channel: str = "all", applicant: str = "all") -> str:
+    out = indicator
+    if channel != "all":
+        out += f"/{channel}"
+    if applicant != "all":
+        out += f"@{applicant}"
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    key: str  # unique within the form
+    label: str  # the label as the form prints it
+    section: str
+    unit: str
+    indicator_code: str | None  # harmonised indicator; None if the row maps to nothing
+    channel_code: str = "all"
+    applicant_type: str = "all"
+    aliases: tuple[str, ...] = ()  # other printed wordings of the label (local variants)
+    equivalence: str = "exact"  # exact | approximate | none, toward the harmonised indicator
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    form_code: str
+    total: str  # fact key
+    parts: tuple[str, ...]  # fact keys
+    op: RuleOp = "eq"  # eq: total == sum(parts); le: each part <= total
+    severity: str = "error"
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    code: str
+    template: str  # old_table | new_table
+    name: str
+    legal_basis: str
+    first_year: int
+    last_year: int | None
+    rows: tuple[FormRow, ...]
+    rules: tuple[Rule, ...]
+    columns: tuple[dict, ...] = field(default=())
+
+    def row(self, key: str) -> FormRow:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+
+def _rows(code: str, raw: list[dict]) -> tuple[FormRow, ...]:
+    rows = []
+    for r in raw:
+        rows.append(
+            FormRow(
+                key=r["key"],
+                label=r["label"],
+                section=r.get("section", ""),
+                unit=r.get("unit", ""),
+                indicator_code=r.get("indicator"),
+                channel_code=r.get("channel", "all"),
+                applicant_type=r.get("applicant", "all"),
+                aliases=tuple(r.get("aliases", ())),
+                equivalence=r.get("equivalence", "exact" if r.get("indicator") else "none"),
+                note=r.get("note", ""),
+            )
+        )
+    keys = [r.key for r in rows]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise ValueError(f"form {code}: duplicate row keys {sorted(dupes)}")
+    return tuple(rows)
+
+
+def _expand_rules(code: str, raw: list[dict]) -> tuple[Rule, ...]:
+    """Rules may carry `for_each: {var: [values]}`; `{var}` in keys is substituted."""
+    out: list[Rule] = []
+    for r in raw:
+        variants = [{}]
+        for var, values in (r.get("for_each") or {}).items():
+            variants = [{**v, var: val} for v in variants for val in values]
+        for v in variants:
+            suffix = "".join(f"[{val}]" for val in v.values())
+            out.append(
+                Rule(
+                    name=r["name"].format(**v) if v and "{" in r["name"] else r["name"] + suffix,
+                    form_code=code,
+                    total=r["total"].format(**v),
+                    parts=tuple(p.format(**v) for p in r["parts"]),
+                    op=r.get("op", "eq"),
+                    severity=r.get("severity", "error"),
+                    description=r.get("description", ""),
+                )
+            )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def load_forms() -> dict[str, Form]:
+    forms: dict[str, Form] = {}
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        code = raw["code"]
+        forms[code] = Form(
+            code=code,
+            template=raw["template"],
+            name=raw["name"],
+            legal_basis=raw.get("legal_basis", ""),
+            first_year=raw["first_year"],
+            last_year=raw.get("last_year"),
+            rows=_rows(code, raw["rows"]),
+            rules=_expand_rules(code, raw.get("rules", [])),
+            columns=tuple(raw.get("columns", ())),
+        )
+    return forms
+
+
+def get_form(code: str) -> Form:
+    return load_forms()[code]
+
+
+def all_rules() -> list[Rule]:
+    return [rule for form in load_forms().values() for rule in form.rules]

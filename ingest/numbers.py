@@ -1,0 +1,60 @@
+"""Reading numbers as reports print them: digits, full-width digits, Chinese
+numerals, thousands separators and approximations (余/多/近/约)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_CN_NUM = re.compile(f"[{CN_DIGITS}]+")
+_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+# Cells that mean "nothing stated" in a flattened table.
+BLANK_CELLS = frozenset({"", "-", "—", "——", "/", "\\", "无", "空", "——/", "--", "---", "— —"})
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: float
+    approx: bool = False
+
+
+def is_blank_cell(cell: str) -> bool:
+    return cell.strip() in BLANK_CELLS
+
+
+def parse_cn_numeral(text: str) -> float | None:
+    """Chinese numeral (二千三百, 一万二千, 二〇一二) to a number, via cn2an."""
+    import cn2an
+
+    text = text.replace("○", "〇").replace("两", "二")
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        try:
+            # Digit-by-digit form (二〇一二), which "smart" mode rejects.
+            return float(cn2an.transform(text, "cn2an"))
+        except (ValueError, KeyError, IndexError):
+            return None
+
+
+def parse_number_cell(cell: str) -> Number | None:
+    """A table cell holding exactly one number (possibly with 万/余 etc.)."""
+    s = cell.strip().replace(" ", "")
+    if not s:
+        return None
+    approx = bool(re.search(r"[余多近约]", s))
+    s2 = re.sub(r"^[约近]|[余多]$|[余多](?=[条件次人个篇万元])", "", s)
+    s2 = re.sub(r"(条|件|次|人次|人|个|篇|项|元|万元)$", "", s2)
+    m = _ARABIC.fullmatch(s2)
+    if m:
+        return Number(float(s2.replace(",", "")), approx)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)万", s2)
+    if m:
+        return Number(float(m.group(1)) * 10_000, approx)
+    if _CN_NUM.fullmatch(s2):
+        v = parse_cn_numeral(s2)
+        if v is not None:
+            return Number(v, approx)
+    return None

@@ -1,0 +1,81 @@
+"""Turn one landed report into metadata, figures and parse issues.
+
+The table parsers decide the template; prose figures are read in every
+template and kept beside the table ones (the warehouse prefers the table).
+"""
+
+from __future__ import annotations
+
+from ingest.metadata import extract_metadata
+from ingest.models import Fact, ParsedReport, ParseIssue, ReportMeta, TableResult
+from ingest.new_table import parse_new_table
+from ingest.old_table import parse_old_table
+from ingest.prose import extract_prose_facts
+from ingest.text import normalize_text
+
+
+def _one_per_key(facts: list[Fact], issues: list[ParseIssue], what: str) -> list[Fact]:
+    """Keep the first figure per (indicator, channel, applicant); record conflicts."""
+    seen: dict[tuple[str, str, str], Fact] = {}
+    for fact in facts:
+        first = seen.get(fact.key)
+        if first is None:
+            seen[fact.key] = fact
+        elif first.value != fact.value:
+            issues.append(
+                ParseIssue(
+                    code=f"duplicate_{what}_figure",
+                    message=(
+                        f"{'/'.join(fact.key)} stated twice in the {what} with different values: "
+                        f"{first.value:g} (line {first.source_line}) kept, {fact.value:g} dropped"
+                    ),
+                    source_line=fact.source_line,
+                    source_text=fact.source_text[:500],
+                )
+            )
+    return list(seen.values())
+
+
+def choose_table(lines: list[str]) -> TableResult | None:
+    """The table parse with the most figures; the 2019+ form first on ties."""
+    candidates = [t for t in (parse_new_table(lines), parse_old_table(lines)) if t and t.facts]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda t: len(t.facts))
+
+
+def parse_text(report_id: str, text: str) -> ParsedReport:
+    lines = normalize_text(text)
+    if not any(line.strip() for line in lines):
+        return ParsedReport(report_id, ReportMeta(), status="failed",
+                            issues=[ParseIssue("empty_text", "no text after decoding", "error")])
+    meta, issues = extract_metadata(lines)
+    table = choose_table(lines)
+    facts: list[Fact] = []
+    if table is not None:
+        meta.template = "old_table" if table.form_code.startswith("old") else "new_table"
+        meta.form_code = table.form_code
+        facts.extend(_one_per_key(table.facts, issues, "table"))
+        issues.extend(table.issues)
+    prose_facts, prose_issues = extract_prose_facts(lines, meta.year)
+    issues.extend(prose_issues)
+    facts.extend(_one_per_key(prose_facts, issues, "narrative"))
+
+    status = "parsed"
+    if meta.region.code is None or meta.year is None:
+        status = "partial"
+    if any(i.severity == "error" for i in issues):
+        status = "partial"
+    return ParsedReport(report_id, meta, facts, issues, status)
+
+
+def parse_report(report_id: str, text: str | None, decode_error: str | None = None) -> ParsedReport:
+    """Never raises: an exception inside a parser becomes a failed report with the reason."""
+    if text is None:
+        return ParsedReport(report_id, ReportMeta(), status="failed",
+                            issues=[ParseIssue("undecodable", decode_error or "no text", "error")])
+    try:
+        return parse_text(report_id, text)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        return ParsedReport(report_id, ReportMeta(), status="failed",
+                            issues=[ParseIssue("parser_exception", f"{type(exc).__name__}: {exc}", "error")])
