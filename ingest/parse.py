@@ -44,12 +44,26 @@ def choose_table(lines: list[str]) -> TableResult | None:
     return max(candidates, key=lambda t: len(t.facts))
 
 
+# Real annual reports are well under 1 MB of text; beyond this the parsers read
+# only the head (recorded as an issue) so one huge file cannot stall a batch.
+MAX_PARSE_CHARS = 2_000_000
+
+
 def parse_text(report_id: str, text: str) -> ParsedReport:
+    head_issues: list[ParseIssue] = []
+    if len(text) > MAX_PARSE_CHARS:
+        head_issues.append(ParseIssue(
+            "text_truncated_for_parsing",
+            f"text has {len(text)} characters; only the first {MAX_PARSE_CHARS} were parsed",
+            "warning",
+        ))
+        text = text[:MAX_PARSE_CHARS]
     lines = normalize_text(text)
     if not any(line.strip() for line in lines):
         return ParsedReport(report_id, ReportMeta(), status="failed",
                             issues=[ParseIssue("empty_text", "no text after decoding", "error")])
     meta, issues = extract_metadata(lines)
+    issues = head_issues + issues
     table = choose_table(lines)
     facts: list[Fact] = []
     if table is not None:

@@ -2,6 +2,8 @@
 
 WAREHOUSE_PATH: the DuckDB file (default data/warehouse.duckdb under the project).
 RAW_DIR: the folder of raw reports (default data/raw).
+EXPORT_DIR: BI releases (Parquet + read-only DuckDB copy; default data/exports).
+QUALITY_DOCS_DIR: Great Expectations Data Docs (default data/quality_docs).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def default_raw_dir() -> str:
     return str(Path(os.environ.get("RAW_DIR", PROJECT_ROOT / "data" / "raw")).resolve())
 
 
+def default_export_dir() -> str:
+    return str(Path(os.environ.get("EXPORT_DIR", PROJECT_ROOT / "data" / "exports")).resolve())
+
+
 def default_quality_docs_dir() -> str:
     return str(Path(os.environ.get("QUALITY_DOCS_DIR", PROJECT_ROOT / "data" / "quality_docs")).resolve())
 
@@ -33,6 +39,7 @@ class WarehouseResource(dg.ConfigurableResource):
     path: str
     raw_dir: str
     quality_docs_dir: str
+    export_dir: str
 
     def connect(self, read_only: bool = False):
         from ingest.warehouse import connect
@@ -42,5 +49,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
 def warehouse_from_env() -> WarehouseResource:
     return WarehouseResource(
-        path=default_warehouse_path(), raw_dir=default_raw_dir(), quality_docs_dir=default_quality_docs_dir()
+        path=default_warehouse_path(),
+        raw_dir=default_raw_dir(),
+        quality_docs_dir=default_quality_docs_dir(),
+        export_dir=default_export_dir(),
     )

@@ -1,0 +1,179 @@
+"""Report metadata: title, region, the year covered and the publication date.
+
+The year covered is read from the title, else from the statistics period, else
+from the body's dominant year. Publication and crawl dates, breadcrumbs and
+the signature date are never taken for it: a 2017 report is published in 2018.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from ingest.models import ParseIssue, ReportMeta
+from ingest.numbers import parse_cn_numeral
+from ingest.regions import find_title, resolve_region_with_issues
+
+MIN_YEAR, MAX_YEAR = 2000, 2040
+_CN_DIGIT = "〇○零一二三四五六七八九"
+_YEAR = rf"(\d{{4}}|[{_CN_DIGIT}]{{4}})"
+_TITLE_YEAR = re.compile(_YEAR + r"\s*年")
+_PERIOD_PATTERNS = (
+    re.compile(r"统计期限(?:为|是)?(?:自|从)?\s*" + _YEAR + r"\s*年"),
+    re.compile(r"起止时间(?:为|是)?\s*(?:自|从)?\s*" + _YEAR + r"\s*年"),
+    re.compile(r"(?:统计|数据|报告)[^。]{0,12}?(?:时限|期限|时间|区间)[^。\d]{0,6}?" + _YEAR + r"\s*年\s*1\s*月\s*1\s*日"),
+    re.compile(_YEAR + r"\s*年\s*1\s*月\s*1\s*日\s*(?:起|开始)?\s*(?:至|到|-|—|~)\s*(?:" + _YEAR
+               + r"\s*年\s*)?12\s*月\s*31\s*日"),
+    re.compile(r"^[((]?\s*" + _YEAR + r"\s*年度\s*[))]?$"),
+)
+_DATE_FIELDS = ("发布日期", "发布时间", "发文日期", "成文日期", "印发日期", "日期", "时间")
+_HEADER_DATE = re.compile(
+    r"(" + "|".join(_DATE_FIELDS) + r")\s*[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_CN_DATE = rf"([\d{_CN_DIGIT}]{{4}})\s*年\s*([\d{_CN_DIGIT}十]{{1,3}})\s*月\s*([\d{_CN_DIGIT}十]{{1,3}})\s*日"
+_BARE_DATE = re.compile(r"^[((]?\s*" + _CN_DATE + r"\s*[))]?$")
+# Lines that carry portal furniture rather than report text.
+_FURNITURE = re.compile(r">|索引号|发布日期|发文日期|成文日期|发布时间|浏览次数|访问量|打印|关闭窗口")
+_REPORT_WORDS = re.compile(r"^\s*(?:度)?(?:的)?(?:政府信息公开|政务公开|信息公开|工作|年度报告)")
+
+
+def _to_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    value = parse_cn_numeral(text)
+    return int(value) if value is not None else None
+
+
+def _plausible_year(text: str) -> int | None:
+    year = _to_int(text)
+    return year if year is not None and MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def year_from_title(title: str) -> int | None:
+    for m in _TITLE_YEAR.finditer(title):
+        year = _plausible_year(m.group(1))
+        if year:
+            return year
+    return None
+
+
+def year_from_period(lines: list[str]) -> tuple[int, int] | None:
+    """(year, line index) from a statistics-period statement."""
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if _FURNITURE.search(s):
+            continue
+        for pattern in _PERIOD_PATTERNS:
+            m = pattern.search(s)
+            if m:
+                year = _plausible_year(m.group(1))
+                if year:
+                    return year, i
+    return None
+
+
+def year_from_body(lines: list[str], max_lines: int = 30) -> int | None:
+    """The dominant year in the opening paragraphs, weighting years followed by report words.
+
+    Only the opening is read because closing sections talk about next year's plans,
+    and furniture lines (breadcrumbs, publish/crawl dates) are skipped.
+    """
+    votes: Counter[int] = Counter()
+    seen = 0
+    for line in lines:
+        s = line.strip()
+        if not s or _FURNITURE.search(s) or _BARE_DATE.match(s):
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        for m in _TITLE_YEAR.finditer(s):
+            year = _plausible_year(m.group(1))
+            if year is None or re.match(r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日", s[m.end():]) and "至" not in s:
+                continue  # a full date, most likely a signature or deadline
+            votes[year] += 2 if _REPORT_WORDS.match(s[m.end():]) else 1
+    if not votes:
+        return None
+    return max(votes, key=lambda y: (votes[y], y))
+
+
+def _valid_date(y: int | None, m: int | None, d: int | None) -> date | None:
+    if y is None or m is None or d is None or not MIN_YEAR <= y <= MAX_YEAR:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _cn_date(match: re.Match[str]) -> date | None:
+    return _valid_date(*(_to_int(g) for g in match.groups()[:3]))
+
+
+def published_date(lines: list[str], title_index: int | None) -> tuple[date, int] | None:
+    """Publication date: header field, else a date under the title, else a dated signature."""
+    best: tuple[int, date, int] | None = None
+    for i, line in enumerate(lines[:60]):
+        for m in _HEADER_DATE.finditer(line):
+            d = _valid_date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+            rank = _DATE_FIELDS.index(m.group(1))
+            if d and (best is None or rank < best[0]):
+                best = (rank, d, i)
+    if best:
+        return best[1], best[2]
+    if title_index is not None:
+        for i in range(title_index + 1, min(len(lines), title_index + 6)):
+            m = _BARE_DATE.match(lines[i].strip())
+            if m and (d := _cn_date(m)):
+                return d, i
+    tail = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()][-8:]
+    for i, s in reversed(tail):
+        m = _BARE_DATE.match(s)
+        if m and (d := _cn_date(m)):
+            return d, i
+    return None
+
+
+def extract_metadata(lines: list[str]) -> tuple[ReportMeta, list[ParseIssue]]:
+    """Title, region, year covered (and where it was read) and publication date."""
+    issues: list[ParseIssue] = []
+    meta = ReportMeta()
+    title = find_title(lines)
+    if title:
+        meta.title = title[1]
+    meta.region, region_issues = resolve_region_with_issues(lines)
+    issues.extend(region_issues)
+
+    year = year_from_title(title[1]) if title else None
+    if year:
+        meta.year, meta.year_source = year, "title"
+    elif (period := year_from_period(lines)) is not None:
+        meta.year, meta.year_source = period[0], "statistics_period"
+    elif (body_year := year_from_body(lines)) is not None:
+        meta.year, meta.year_source = body_year, "body"
+        issues.append(ParseIssue("year_from_body", f"no title or statistics period; year {body_year} "
+                                 "is the dominant year of the opening paragraphs", "info"))
+    else:
+        issues.append(ParseIssue("year_unresolved", "no year found in title, statistics period or body",
+                                 "warning"))
+
+    if title and meta.year_source == "title":
+        period = year_from_period(lines)
+        if period and period[0] != meta.year:
+            issues.append(ParseIssue(
+                "year_conflict",
+                f"title says {meta.year}, statistics period says {period[0]}; title kept",
+                "warning", period[1] + 1, lines[period[1]][:500],
+            ))
+
+    published = published_date(lines, title[0] if title else None)
+    if published:
+        meta.published_on = published[0]
+        if meta.year and published[0].year < meta.year:
+            issues.append(ParseIssue(
+                "published_before_year_end",
+                f"published {published[0].isoformat()} before the end of the year covered ({meta.year})",
+                "warning", published[1] + 1, lines[published[1]][:500],
+            ))
+    return meta, issues

