@@ -73,7 +73,7 @@ def is_html(text: str) -> bool:
 
 def html_to_text(html: str) -> str:
     """Strip markup, keeping table rows as tab-separated lines and blocks as lines."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
     for tag in ("script", "style", "noscript", "head"):

@@ -18,10 +18,10 @@ def test_dbt_sources_are_the_ingest_assets():
     graph = defs.resolve_asset_graph()
     keys = set(graph.get_all_asset_keys())
     for key in (["raw", "landed_files"], ["parsed", "reports"], ["parsed", "facts"], ["parsed", "form_rules"],
-                ["fct_indicator_value"], ["dim_report"], ["fct_quality_check"]):
+                ["marts", "fct_indicator_value"], ["marts", "dim_report"], ["marts", "fct_quality_check"]):
         assert dg.AssetKey(key) in keys, key
     # fct_indicator_value must sit downstream of the parsed facts, through the staging models.
-    upstream = graph.get(dg.AssetKey(["fct_indicator_value"])).parent_keys
+    upstream = graph.get(dg.AssetKey(["marts", "fct_indicator_value"])).parent_keys
     seen, frontier = set(), set(upstream)
     while frontier:
         k = frontier.pop()
@@ -33,15 +33,17 @@ def test_dbt_sources_are_the_ingest_assets():
 def test_every_warehouse_writer_is_in_the_single_writer_pool():
     from dagster_project.defs.resources import WAREHOUSE_POOL
 
-    for assets_def in defs.assets:
-        assert assets_def.op.pool == WAREHOUSE_POOL, assets_def.node_def.name
+    writers = [*defs.assets, *defs.asset_checks]
+    assert len(writers) >= 6
+    for definition in writers:
+        assert definition.op.pool == WAREHOUSE_POOL, definition.node_def.name
 
 
 def test_quality_checks_guard_the_marts():
     graph = defs.resolve_asset_graph()
     checked = {key.asset_key for key in graph.asset_check_keys}
-    assert dg.AssetKey(["fct_indicator_value"]) in checked
-    assert dg.AssetKey(["dim_report"]) in checked
+    assert dg.AssetKey(["marts", "fct_indicator_value"]) in checked
+    assert dg.AssetKey(["marts", "dim_report"]) in checked
 
 
 def test_sensor_waits_for_files_that_are_still_growing():

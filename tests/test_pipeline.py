@@ -29,7 +29,8 @@ def built(tmp_path_factory, sample_paths):
     (raw / "binary.bin").write_bytes(bytes(range(256)) * 64)
     original = sample_paths[0]
     (raw / f"gbk_{original.name}").write_bytes(original.read_text(encoding="utf-8").encode("gb18030"))
-    warehouse = WarehouseResource(path=str(tmp / "w.duckdb"), raw_dir=str(raw), quality_docs_dir=str(tmp / "docs"))
+    warehouse = WarehouseResource(path=str(tmp / "w.duckdb"), raw_dir=str(raw), quality_docs_dir=str(tmp / "docs"),
+                                  export_dir=str(tmp / "exports"))
     defs = build_definitions(warehouse)
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process()
     return result, warehouse, original.name
@@ -93,3 +94,18 @@ def test_quality_checks_ran_with_metadata(built):
     evaluations = result.get_asset_check_evaluations()
     assert evaluations, "no asset checks ran"
     assert all(ev.metadata for ev in evaluations)
+
+
+def test_bi_exports_match_the_marts(built):
+    import polars as pl
+
+    _, warehouse, _ = built
+    current = Path(warehouse.export_dir) / "current"
+    assert current.is_symlink()
+    for mart in ("dim_report", "fct_indicator_value", "fct_quality_check"):
+        n = query(warehouse, f"select count(*) from marts.{mart}")[0][0]
+        assert pl.read_parquet(current / mart / f"{mart}.parquet").height == n
+        fresh = duckdb.connect()
+        assert fresh.execute(f"select count(*) from '{current / mart / (mart + '.parquet')}'").fetchone()[0] == n
+    copy = duckdb.connect(str(current / "warehouse.duckdb"), read_only=True)
+    assert copy.execute("select count(*) from marts.dim_report").fetchone()[0] == 8

@@ -1,6 +1,5 @@
 """Jobs, the RAW_DIR sensor and the refresh schedule."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path

@@ -1,9 +1,11 @@
 """dbt models as Dagster assets, run through the dbt CLI (a subprocess)."""
 
-from __future__ import annotations
 
 import os
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -43,5 +45,12 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     yield from dbt.cli(["build"], context=context).stream()
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter: works without an activated venv on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(PROJECT_ROOT / "dbt"))
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(PROJECT_ROOT / "dbt"),
+                          dbt_executable=dbt_executable())

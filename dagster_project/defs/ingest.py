@@ -1,6 +1,5 @@
 """Landing raw files and parsing them into the staged tables."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,0 +1,20 @@
+-- One figure per report x indicator x channel x applicant: the table figure where the
+-- report has one, else the prose figure.
+select
+    report_id,
+    parser_version,
+    indicator_code,
+    channel_code,
+    applicant_type,
+    value,
+    unit,
+    value_qualifier,
+    source,
+    source_line,
+    source_text,
+    form_code,
+    row_key,
+    column_key,
+    {{ fact_key('indicator_code', 'channel_code', 'applicant_type') }} as fact_key
+from {{ ref('int_facts_ranked') }}
+where precedence = 1

@@ -1,0 +1,106 @@
+-- The form rules (parsed.form_rules, from ingest/forms/*.yaml) evaluated on the figures of
+-- every report whose form_code matches the rule's form.
+--   eq: total = sum(parts); applicable when the total and at least one part are stated
+--       (unstated parts count as absent, not as zero).
+--   le: each part <= total; applicable under the same condition.
+with reports as (
+    select report_id, form_code
+    from {{ ref('stg_reports') }}
+    where form_code is not null
+),
+
+rules as (
+    select distinct
+        form_code, rule, op, severity, description,
+        total_indicator, total_channel, total_applicant
+    from {{ ref('stg_form_rules') }}
+),
+
+totals as (
+    select
+        rp.report_id,
+        ru.rule,
+        ru.op,
+        ru.severity,
+        ru.description,
+        {{ fact_key('ru.total_indicator', 'ru.total_channel', 'ru.total_applicant') }} as total_key,
+        f.value as total_value
+    from reports as rp
+    inner join rules as ru on rp.form_code = ru.form_code
+    left join {{ ref('int_facts_resolved') }} as f
+        on rp.report_id = f.report_id
+        and ru.total_indicator = f.indicator_code
+        and ru.total_channel = f.channel_code
+        and ru.total_applicant = f.applicant_type
+),
+
+parts as (
+    select
+        rp.report_id,
+        pr.rule,
+        pr.part_no,
+        {{ fact_key('pr.part_indicator', 'pr.part_channel', 'pr.part_applicant') }} as part_key,
+        f.value as part_value
+    from reports as rp
+    inner join {{ ref('stg_form_rules') }} as pr on rp.form_code = pr.form_code
+    left join {{ ref('int_facts_resolved') }} as f
+        on rp.report_id = f.report_id
+        and pr.part_indicator = f.indicator_code
+        and pr.part_channel = f.channel_code
+        and pr.part_applicant = f.applicant_type
+),
+
+part_summary as (
+    select
+        p.report_id,
+        p.rule,
+        count(*) as n_parts,
+        count(p.part_value) as n_parts_stated,
+        sum(p.part_value) as parts_sum,
+        sum(case when p.part_value > t.total_value + {{ sum_tolerance(1) }} then 1 else 0 end) as n_parts_over_total,
+        {{ dbt.listagg(
+            dbt.concat(['p.part_key', "' '", fmt_number('p.part_value')]),
+            "' + '",
+            'order by p.part_no'
+        ) }} as parts_text,
+        {{ dbt.listagg(
+            "case when p.part_value > t.total_value + " ~ sum_tolerance(1) ~ " then "
+                ~ dbt.concat(['p.part_key', "' = '", fmt_number('p.part_value')]) ~ " end",
+            "', '",
+            'order by p.part_no'
+        ) }} as parts_over_total_text
+    from parts as p
+    inner join totals as t on p.report_id = t.report_id and p.rule = t.rule
+    group by p.report_id, p.rule
+)
+
+select
+    t.report_id,
+    t.rule,
+    t.op,
+    t.severity,
+    t.description,
+    t.total_key,
+    t.total_value,
+    s.n_parts,
+    s.n_parts_stated,
+    s.parts_sum,
+    s.n_parts_over_total,
+    case
+        when t.op = 'le' then s.n_parts_over_total = 0
+        else abs(t.total_value - s.parts_sum) <= {{ sum_tolerance('s.n_parts') }}
+    end as passed,
+    {{ dbt.concat(['t.total_key', "' = '", fmt_number('t.total_value')]) }} as observed,
+    case
+        when t.op = 'le' then {{ dbt.concat([
+            "'each part <= '", 't.total_key', "' = '", fmt_number('t.total_value'),
+            "case when s.n_parts_over_total > 0 then " ~ dbt.concat(["' (over: '", 's.parts_over_total_text', "')'"]) ~ " else '' end"
+        ]) }}
+        else {{ dbt.concat([
+            "'= sum of its parts = '", fmt_number('s.parts_sum'), "' ('", 's.parts_text', "')'"
+        ]) }}
+    end as expected
+from totals as t
+inner join part_summary as s on t.report_id = s.report_id and t.rule = s.rule
+where t.total_value is not null
+    and s.n_parts_stated > 0

@@ -1,0 +1,24 @@
+"""Great Expectations suites guarding the marts, as code.
+
+`run_suites(warehouse_path, data_docs_dir=None)` validates each suite on frames read
+read-only from the DuckDB warehouse and returns plain dataclasses (no GE objects), so a
+Dagster asset check can put the failing report ids into its metadata.
+"""
+
+from expectations.results import ExpectationResult, SuiteResult
+
+__all__ = ["ExpectationResult", "SuiteResult", "run_suites", "suite_names"]
+
+
+def run_suites(warehouse_path: str, data_docs_dir: str | None = None) -> list[SuiteResult]:
+    # Imported here: GE takes seconds to import, and importing this package must stay cheap.
+    from expectations.runner import run_suites as _run
+
+    return _run(warehouse_path, data_docs_dir)
+
+
+def suite_names() -> list[tuple[str, str]]:
+    """(suite, guarded mart) of every suite, without importing GE."""
+    from expectations.suites import SUITES
+
+    return [(s.name, s.mart) for s in SUITES]

@@ -1,0 +1,171 @@
+"""Reading flattened tables: from text lines to a sequence of cells.
+
+Reports reach us as text in which a table has been flattened in one of a few
+ways, often mixed within one file:
+
+* one cell per line (Word/HTML copy-paste), blank cells as empty lines or as
+  lines holding only a marker ("—", "/", "-", a non-breaking space);
+* tab-separated rows (HTML tables, which `ingest.text.normalize_text` turns
+  into tab-separated lines, and spreadsheet pastes);
+* pipe rows (markdown, PDF/OCR conversions) with separator rows ``|---|``,
+  placeholder headers (``| Col1 | Col2 |``) and page footers (``— 4 —``);
+* space-aligned columns (two or more spaces between cells).
+
+This module is form-agnostic: it knows nothing of labels or indicators. It
+turns lines into `Cell`s that keep their 1-based line number, drops layout
+noise, and marks blank cells, so that form parsers can walk the cells in
+reading order. Public API: `Cell`, `read_cells`, `split_line`, `line_kind`,
+`is_blank_marker`, `is_page_footer`, `is_separator_row`,
+`is_placeholder_header`, `uses_blank_line_separators`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.numbers import BLANK_CELLS
+
+# Cells that only mark "nothing here"; dashes of any length count.
+_BLANK_RE = re.compile(r"^[\s\-—_/\\~]*$")
+# "— 4 —", "- 4 -", "-4-", "第 4 页", "第4页 共10页", "4 / 10"
+_FOOTER_RE = re.compile(
+    r"^(?:[-—]+\s*\d{1,4}\s*[-—]+|第\s*\d{1,4}\s*页(?:\s*[,,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}\s*页?)$"
+)
+_SEPARATOR_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+# Header cells invented by PDF/OCR converters when the real header was lost.
+_PLACEHOLDER_RE = re.compile(r"^(?:col(?:umn)?|列|unnamed:?)\s*_?\d+$", re.IGNORECASE)
+_SPACE_GAP = re.compile(r"\s{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell in reading order.
+
+    `text` is the stripped cell text ("" when blank); `line` is 1-based; `col`
+    is the cell's position within its physical line (0 for one-cell lines);
+    `blank` is True for empty cells and blank markers.
+    """
+
+    text: str
+    line: int
+    col: int = 0
+    blank: bool = False
+
+
+def is_blank_marker(text: str) -> bool:
+    """True for an empty cell or one holding only a "nothing stated" marker."""
+    s = text.strip()
+    return s in BLANK_CELLS or bool(_BLANK_RE.match(s))
+
+
+def is_page_footer(text: str) -> bool:
+    """Page numbers that PDF conversions leave inside tables ("— 4 —", "第4页")."""
+    return bool(_FOOTER_RE.match(text.strip()))
+
+
+def is_separator_row(line: str) -> bool:
+    """Markdown separator rows such as ``|---|:---:|``."""
+    s = line.strip()
+    return bool(s) and "-" in s and bool(_SEPARATOR_RE.match(s))
+
+
+def is_placeholder_header(text: str) -> bool:
+    """Converter-made header cells ("Col1", "Column 2", "Unnamed: 0")."""
+    return bool(_PLACEHOLDER_RE.match(text.strip()))
+
+
+def line_kind(line: str) -> str:
+    """How one line is laid out: "empty", "tab", "pipe", "spaces" or "cell"."""
+    s = line.strip()
+    if not s:
+        return "empty"
+    if "\t" in s:
+        return "tab"
+    if s.startswith("|") or s.endswith("|") or s.count("|") >= 2:
+        return "pipe"
+    # Two or more spaces between non-space text; long prose with double
+    # spaces is rare enough, and a prose "cell" would match no label anyway.
+    if _SPACE_GAP.search(s):
+        return "spaces"
+    return "cell"
+
+
+def split_line(line: str) -> list[str]:
+    """Split one line into its cell texts (stripped), according to its kind.
+
+    Empty cells are kept as "" so column positions survive.
+    """
+    kind = line_kind(line)
+    s = line.strip()
+    if kind == "empty":
+        return []
+    if kind == "tab":
+        return [c.strip() for c in line.strip("\r\n").split("\t")]
+    if kind == "pipe":
+        if s.startswith("|"):
+            s = s[1:]
+        if s.endswith("|"):
+            s = s[:-1]
+        return [c.strip() for c in s.split("|")]
+    if kind == "spaces":
+        return [c.strip() for c in _SPACE_GAP.split(s)]
+    return [s]
+
+
+def uses_blank_line_separators(lines: list[str], start: int = 0, end: int | None = None) -> bool:
+    """True when empty lines in lines[start:end] separate cells rather than mark blank cells.
+
+    Pasted documents often put an empty line after every line; then an empty
+    line is layout, not a blank cell. Decided by how many non-empty lines are
+    followed by an empty one.
+    """
+    end = len(lines) if end is None else min(end, len(lines))
+    filled = [i for i in range(start, end) if lines[i].strip()]
+    if len(filled) < 2:
+        return True
+    followed = sum(1 for i in filled[:-1] if i + 1 < end and not lines[i + 1].strip())
+    return followed >= 0.6 * (len(filled) - 1)
+
+
+def _is_noise(text: str) -> bool:
+    return is_page_footer(text) or is_placeholder_header(text)
+
+
+def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list[Cell]:
+    """Cells of lines[start:end] in reading order (0-based slice, 1-based `Cell.line`).
+
+    Drops separator rows, page footers and placeholder header cells. Empty
+    lines become blank cells only where the block does not use empty lines as
+    separators and the neighbouring lines are one-cell lines (in row layouts
+    an empty line is never a cell).
+    """
+    end = len(lines) if end is None else min(end, len(lines))
+    separators = uses_blank_line_separators(lines, start, end)
+    cells: list[Cell] = []
+    prev_kind = "cell"
+    for i in range(start, end):
+        line = lines[i]
+        kind = line_kind(line)
+        if kind == "empty":
+            # A line of only non-breaking spaces is normalised to spaces: in a
+            # one-cell-per-line block it is a blank cell, as is a bare empty line
+            # when empty lines are not separators.
+            explicit = bool(line) and not line.strip()
+            if prev_kind == "cell" and (explicit or not separators):
+                cells.append(Cell("", i + 1, 0, True))
+            continue
+        prev_kind = kind
+        if kind == "pipe" and is_separator_row(line):
+            continue
+        texts = split_line(line)
+        filled = [t for t in texts if not is_blank_marker(t)]
+        if filled and all(_is_noise(t) for t in filled):
+            continue  # a page-footer or placeholder-header row, empty cells included
+        for col, text in enumerate(texts):
+            if _is_noise(text):
+                continue
+            blank = is_blank_marker(text)
+            cells.append(Cell("" if blank else text, i + 1, col, blank))
+    return cells

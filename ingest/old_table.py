@@ -1,0 +1,603 @@
+"""Parser for the pre-2019 statistics table (政府信息公开情况统计表, form old_2008).
+
+The form's rows, labels, units, indicators and invariants come from
+`ingest/forms/old_2008.yaml`. The parser:
+
+1. reads the text as cells (`ingest.layout`), whatever the flattening;
+2. classifies every cell: form label (matched fuzzily after stripping
+   numbering, parenthetical notes and punctuation), figure, unit, blank,
+   header furniture, note, or other text;
+3. takes the densest run of form labels followed by figures as the table, so
+   prose above it that mentions the same words is ignored;
+4. assigns labels to form rows in sequence (duplicate labels such as 被依法纠错数
+   resolve to the next row in form order), tolerant to misnumbering, missing
+   rows, extra local rows and present/absent unit cells;
+5. reads each row's figures into this year's column and, where the table
+   prints 历年累计, the cumulative column; glued label+digits cells are split
+   only where the split is unique under the form's invariants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ingest.forms import Form, FormRow, Rule, get_form
+from ingest.layout import Cell, read_cells
+from ingest.models import Fact, ParseIssue, TableResult
+from ingest.numbers import Number, parse_number_cell
+
+FORM_CODE = "old_2008"
+CUMULATIVE_SUFFIX = "_cumulative"
+
+MATCH_THRESHOLD = 0.85  # minimum label similarity to call a cell a form row
+TIE_MARGIN = 0.08  # candidates this close to the best are ties, resolved by form order
+MAX_LABEL_CHARS = 60  # longer cells are prose, never a row label
+MIN_TABLE_ROWS = 5  # fewer labelled figures than this is prose, not a table
+SEGMENT_BREAK_TEXT = 3  # this many unmatched text cells in a row end a table run
+
+UNITS = ("万元", "人次", "元", "条", "件", "次", "人", "个", "篇", "项", "家", "份")
+_UNIT_ALT = "|".join(UNITS)
+_VALUE_RE = re.compile(
+    rf"^(?P<pre>约|近)?(?P<num>\d[\d,]*(?:\.\d+)?|[零〇○一二两三四五六七八九十百千]+)"
+    rf"(?P<post>余|多)?(?P<unit>{_UNIT_ALT})?(?P<post2>余|多)?$"
+)
+_GLUED_RE = re.compile(
+    rf"^(?P<label>.*?[^\d\s.,])\s*(?P<unit>{_UNIT_ALT})?\s*(?P<digits>\d[\d.,\s]*?)(?P<approx>余|多)?$"
+)
+_SPLIT_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
+
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.,]|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+\)"
+    r"|\d{1,2}\s*[.、,)](?!\d)|[①-⑳]|其中[::]?)"
+)
+_PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+_QUOTES = re.compile(r"[“”\"'‘’《》<>「」〈〉\s]")
+_TRAILING_PUNCT = re.compile(r"[::;;,,。.、!?]+$")
+_HEADER_WORDS = frozenset(
+    {"统计指标", "指标", "指标名称", "单位", "计量单位", "统计数", "统计数据", "代码", "甲", "乙", "丙",
+     "项目", "内容", "序号", "备注", "数据"}
+)
+_FURNITURE = re.compile(r"^(?:填报单位|填报人|填表人|审核人|单位负责人|报出日期|制表|统计时间|.*统计表$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One classified cell (or several merged cells of a split label)."""
+
+    kind: str  # label, glued, value, unit, blank, header, note, text
+    cell: Cell
+    text: str
+    candidates: tuple[tuple[int, float], ...] = ()  # (row index, score) for labels
+    number: Number | None = None
+    unit: str | None = None
+    digits: str = ""  # glued digits
+    column: str | None = None  # header tokens naming a value column
+
+
+@dataclass(slots=True)
+class _Row:
+    """A located form row with the tokens after its label."""
+
+    row: FormRow
+    label: Token
+    rest: list[Token] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- labels
+
+
+def normalize_label(text: str) -> str:
+    """Label core for matching: no numbering, notes in parentheses, quotes, spaces or end punctuation."""
+    s = _QUOTES.sub("", text)
+    for _ in range(3):  # "1.其中:" / "其中:1." / "(一)1."
+        s2 = _NUMBERING.sub("", s)
+        if s2 == s:
+            break
+        s = s2
+    prev = None
+    while prev != s:
+        prev, s = s, _PARENS.sub("", s)
+    s = re.sub(r"\([^)]*$", "", s)  # a note cut off by a line break
+    s = re.sub(r"^[^(]*\)", "", s) if "(" not in s else s
+    return _TRAILING_PUNCT.sub("", s)
+
+
+@lru_cache(maxsize=1)
+def _variants() -> tuple[tuple[int, str, frozenset[str]], ...]:
+    """(row index, normalised label or alias, its characters) for every printed wording."""
+    form = get_form(FORM_CODE)
+    out: list[tuple[int, str, frozenset[str]]] = []
+    for i, row in enumerate(form.rows):
+        for label in (row.label, *row.aliases):
+            core = normalize_label(label)
+            out.append((i, core, frozenset(core)))
+    return tuple(out)
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if min(len(a), len(b)) / max(len(a), len(b)) < 0.7:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    # quick_ratio is an upper bound on ratio and much cheaper: most cells fail it.
+    if matcher.quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+@lru_cache(maxsize=4096)
+def match_rows(core: str) -> tuple[tuple[int, float], ...]:
+    """Form rows whose label (or alias) resembles this label core, best first."""
+    if not core or len(core) > MAX_LABEL_CHARS:
+        return ()
+    best: dict[int, float] = {}
+    chars = frozenset(core)
+    for idx, variant, vchars in _variants():
+        # Cheap filter before difflib: similar labels share most characters.
+        if len(chars & vchars) < 0.7 * max(len(chars), len(vchars)):
+            continue
+        score = _similarity(core, variant)
+        if score >= MATCH_THRESHOLD and score > best.get(idx, 0.0):
+            best[idx] = score
+    return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# ---------------------------------------------------------------- cells
+
+
+def parse_value(text: str) -> tuple[Number, str | None] | None:
+    """A figure cell: number, approximation and any unit printed with it."""
+    s = text.replace(" ", "")
+    m = _VALUE_RE.match(s)
+    if not m:
+        return None
+    approx_text = (m["pre"] or "") + m["num"] + (m["post"] or m["post2"] or "")
+    number = parse_number_cell(approx_text)
+    if number is None:
+        return None
+    return number, m["unit"]
+
+
+def _column_of(compact: str, form: Form) -> str | None:
+    for col in form.columns:
+        if compact == col["label"] or compact in col.get("aliases", ()):
+            return col["key"]
+    return None
+
+
+def classify(cell: Cell, form: Form) -> Token:
+    """What one cell is, read on its own."""
+    if cell.blank:
+        return Token("blank", cell, "")
+    text = cell.text
+    compact = re.sub(r"\s+", "", text)
+    column = _column_of(compact, form)
+    if column or compact in _HEADER_WORDS or _FURNITURE.match(compact):
+        return Token("header", cell, text, column=column)
+    if compact in UNITS:
+        return Token("unit", cell, text, unit=compact)
+    value = parse_value(compact)
+    if value is not None:
+        return Token("value", cell, text, number=value[0], unit=value[1])
+    core = normalize_label(text)
+    if not core:
+        return Token("note", cell, text)
+    # No form label ends in a digit, so trailing digits are figures glued to
+    # the label; try that reading before fuzzy matching swallows the digits.
+    glued = _GLUED_RE.match(compact) if core[-1].isdigit() or core[-1] in "余多" else None
+    if glued:
+        cands = match_rows(normalize_label(glued["label"]))
+        if cands:
+            return Token("glued", cell, text, candidates=cands, unit=glued["unit"],
+                         digits=glued["digits"].strip(), number=Number(0, bool(glued["approx"])))
+    cands = match_rows(core)
+    if cands:
+        return Token("label", cell, text, candidates=cands)
+    return Token("text", cell, text)
+
+
+def _merge_split_labels(tokens: list[Token]) -> list[Token]:
+    """Rejoin a label broken over two lines/cells ("政府网站公开政府信" + "息数")."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind in ("label", "text"):
+            j = i + 1
+            while j < len(tokens) and tokens[j].kind == "blank":
+                j += 1
+            if j < len(tokens) and tokens[j].kind == "text" and len(tokens[j].text) <= 20:
+                joined = tok.text + tokens[j].text
+                cands = match_rows(normalize_label(joined))
+                own = tok.candidates[0][1] if tok.candidates else 0.0
+                if cands and cands[0][1] > own:
+                    out.append(Token("label", tok.cell, joined, candidates=cands))
+                    i = j + 1
+                    continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
+    form = get_form(FORM_CODE)
+    return _merge_split_labels([classify(c, form) for c in read_cells(lines, start, end)])
+
+
+# ---------------------------------------------------------------- table location
+
+
+def _row_has_figure(tokens: list[Token], i: int) -> bool:
+    for tok in tokens[i + 1:]:
+        if tok.kind in ("blank", "unit", "note"):
+            continue
+        return tok.kind == "value"
+    return False
+
+
+def find_table(tokens: list[Token]) -> tuple[int, int] | None:
+    """Token span [first, last] of the densest run of labelled figures, or None."""
+    best: tuple[int, int, int] | None = None  # (score, first, last)
+    first = last = -1
+    score = text_run = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind in ("label", "glued"):
+            if first < 0:
+                first = i
+            last = i
+            text_run = 0
+            if tok.kind == "glued" or _row_has_figure(tokens, i):
+                score += 1
+        elif tok.kind == "text":
+            text_run += 1
+            if text_run >= SEGMENT_BREAK_TEXT and first >= 0:
+                if best is None or score > best[0]:
+                    best = (score, first, last)
+                first, score = -1, 0
+    if first >= 0 and (best is None or score > best[0]):
+        best = (score, first, last)
+    if best is None or best[0] < MIN_TABLE_ROWS:
+        return None
+    first = best[1]
+    # A prose heading that repeats a row label ("(一)收到申请数" above a
+    # paragraph) can sit just before the table: leading labels followed by
+    # unmatched text are not table rows.
+    while first < best[2] and _followed_by_text(tokens, first):
+        first = next(i for i in range(first + 1, best[2] + 1) if tokens[i].kind in ("label", "glued"))
+    return first, best[2]
+
+
+def _followed_by_text(tokens: list[Token], i: int) -> bool:
+    for tok in tokens[i + 1:]:
+        if tok.kind in ("blank", "note"):
+            continue
+        return tok.kind == "text"
+    return False
+
+
+def _span_lines(tokens: list[Token], first: int, last: int) -> tuple[int, int]:
+    """0-based line slice covering the table, through the last row's figures."""
+    end_line = tokens[last].cell.line
+    for tok in tokens[last + 1:]:
+        if tok.kind in ("value", "unit", "blank", "note"):
+            end_line = tok.cell.line
+            continue
+        break
+    return tokens[first].cell.line - 1, end_line
+
+
+# ---------------------------------------------------------------- row assignment
+
+
+def _assign(tokens: list[Token], form: Form, issues: list[ParseIssue], lines: list[str]) -> list[_Row]:
+    """Give each label token a form row, preferring the next unused row in form order."""
+    rows: list[_Row] = []
+    used: set[int] = set()
+    pos = -1
+    current: _Row | None = None
+    for tok in tokens:
+        if tok.kind in ("label", "glued"):
+            best = tok.candidates[0][1]
+            eligible = [idx for idx, s in tok.candidates if s >= best - TIE_MARGIN and idx not in used]
+            ahead = sorted(idx for idx in eligible if idx > pos)
+            choice = ahead[0] if ahead else (eligible[0] if eligible else None)
+            if choice is None:
+                # A repeated label: the copy that carries figures wins.
+                earlier = next((r for r in rows if form.rows.index(r.row) == tok.candidates[0][0]), None)
+                if earlier is not None and not any(t.kind == "value" for t in earlier.rest):
+                    earlier.label, earlier.rest = tok, []
+                    current = earlier
+                    continue
+                issues.append(_line_issue("duplicate_table_row", "row label repeated; later copy ignored",
+                                          tok.cell.line, lines))
+                current = None
+                continue
+            used.add(choice)
+            pos = choice
+            current = _Row(form.rows[choice], tok)
+            rows.append(current)
+        elif tok.kind == "text":
+            issues.append(_line_issue("unmatched_table_line", f"table cell matches no row of {FORM_CODE}: "
+                                      f"{tok.text[:80]}", tok.cell.line, lines, "info"))
+            current = None
+        elif tok.kind == "header":
+            current = None
+        elif current is not None:
+            current.rest.append(tok)
+    return rows
+
+
+def _line_issue(code: str, message: str, line: int, lines: list[str], severity: str = "warning") -> ParseIssue:
+    return ParseIssue(code, message, severity, line, lines[line - 1].strip()[:500])  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- columns and figures
+
+
+def _value_count(row: _Row) -> int:
+    return sum(1 for t in row.rest if t.kind == "value")
+
+
+def detect_columns(tokens: list[Token], rows: list[_Row]) -> tuple[int, bool]:
+    """(number of value columns, whether a unit column exists) from headers, else from row shapes."""
+    header_cols = {t.column for t in tokens if t.kind == "header" and t.column}
+    has_unit_header = any(t.kind == "header" and re.sub(r"\s", "", t.text) in ("单位", "计量单位") for t in tokens)
+    with_values = [r for r in rows if _value_count(r) > 0]
+    if "cumulative" in header_cols:
+        n_cols = 2
+    elif header_cols:
+        n_cols = 1
+    else:
+        two = sum(1 for r in with_values if _value_count(r) >= 2)
+        n_cols = 2 if with_values and two * 2 >= len(with_values) else 1
+    with_unit = sum(1 for r in rows if any(t.kind == "unit" or (t.kind == "value" and t.unit) for t in r.rest))
+    has_unit = has_unit_header or (bool(rows) and with_unit * 10 >= len(rows) * 3)
+    return n_cols, has_unit
+
+
+def _drop_label_only_lines(row: _Row) -> list[Token]:
+    """Row tokens without the empty cells of a physical row that holds only part of the label.
+
+    A label broken over two table rows (PDF conversions) leaves the first
+    row's unit and figure cells empty; those are not the row's figures.
+    """
+    lines = {t.cell.line for t in row.rest}
+    if len(lines | {row.label.cell.line}) < 2:
+        return row.rest
+    keep_lines = {t.cell.line for t in row.rest if t.kind in ("value", "unit")}
+    multi = {t.cell.line for t in [row.label, *row.rest] if t.cell.col > 0}
+    return [t for t in row.rest
+            if not (t.kind == "blank" and t.cell.line in multi and t.cell.line not in keep_lines)]
+
+
+def _row_cells(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token | None], str | None, int]:
+    """Figures per column (None for blank), the unit printed, and how many cells were surplus."""
+    unit = None
+    cells: list[Token] = []
+    for t in _drop_label_only_lines(row):
+        if t.kind == "unit":
+            unit = unit or t.unit
+        elif t.kind in ("value", "blank"):
+            cells.append(t)
+    if has_unit and unit is None and len(cells) > n_cols and cells[0].kind == "blank":
+        cells = cells[1:]  # the blank unit cell
+    while len(cells) > n_cols and cells[-1].kind == "blank":
+        cells.pop()
+    slots: list[Token | None] = [t if t.kind == "value" else None for t in cells[:n_cols]]
+    slots += [None] * (n_cols - len(slots))
+    return slots, unit, max(0, len(cells) - n_cols)
+
+
+def _unit_and_value(row: FormRow, number: Number, printed: str | None) -> tuple[float, str]:
+    unit = printed or row.unit
+    if unit == "元":  # the warehouse keeps money in 万元
+        return number.value / 10_000, "万元"
+    return number.value, unit
+
+
+def _source_text(row: _Row, lines: list[str], figure: Token) -> str:
+    if row.label.cell.line == figure.cell.line:
+        return lines[figure.cell.line - 1].strip()[:500]
+    parts = [row.label.text] + [t.text for t in row.rest if t.kind in ("unit", "value") and t.text]
+    return " | ".join(parts)[:500]
+
+
+def _fact(row: _Row, column: str, value: float, unit: str, approx: bool, line: int, text: str) -> Fact:
+    r = row.row
+    indicator = r.indicator_code if column == "this_year" else f"{r.indicator_code}{CUMULATIVE_SUFFIX}"
+    return Fact(
+        indicator_code=indicator or "",
+        value=value,
+        unit=unit,
+        source="table",
+        source_line=line,
+        source_text=text,
+        channel_code=r.channel_code,
+        applicant_type=r.applicant_type,
+        value_qualifier="approx" if approx else "exact",
+        form_code=FORM_CODE,
+        row_key=r.key,
+        column_key=column,
+    )
+
+
+# ---------------------------------------------------------------- glued digits
+
+
+def digit_splits(digits: str, n_cols: int) -> list[tuple[float, ...]]:
+    """Readings of a run of glued digits as n_cols figures (本年 ≤ 累计 when two)."""
+    parts = digits.replace(",", "").split()
+    if len(parts) > 1:
+        if len(parts) == n_cols and all(_SPLIT_NUMBER.match(p) for p in parts):
+            return [tuple(float(p) for p in parts)]
+        return []
+    run = parts[0] if parts else ""
+    if n_cols == 1:
+        return [(float(run),)] if _SPLIT_NUMBER.match(run) else []
+    out = []
+    for k in range(1, len(run)):
+        a, b = run[:k], run[k:]
+        if _SPLIT_NUMBER.match(a) and _SPLIT_NUMBER.match(b) and float(a) <= float(b):
+            out.append((float(a), float(b)))
+    return out
+
+
+def _rule_allows(rule: Rule, key: str, value: float, known: dict[str, float],
+                 printed: set[str]) -> bool | None:
+    """Whether `key = value` keeps an eq rule true; None when other members are unknown.
+
+    Rows the table does not print at all (the 2008-only request channels in a
+    2016-style table) contribute nothing; rows printed blank stay unknown.
+    """
+    members = [rule.total, *rule.parts]
+    if key not in members or not any(m in printed for m in members if m != key):
+        return None
+    vals = {m: (value if m == key else known.get(m, None if m in printed else 0.0)) for m in members}
+    if any(v is None for v in vals.values()):
+        return None
+    return abs(vals[rule.total] - sum(vals[p] for p in rule.parts)) < 1e-9  # type: ignore[misc]
+
+
+def _consistent(split: tuple[float, ...], key: str, rules: list[Rule], known: list[dict[str, float]],
+                printed: set[str]) -> bool:
+    for col, value in enumerate(split):
+        for rule in rules:
+            if _rule_allows(rule, key, value, known[col], printed) is False:
+                return False
+    return True
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def _row_key(row: FormRow) -> str:
+    key = row.indicator_code or ""
+    if row.channel_code != "all":
+        key += f"/{row.channel_code}"
+    if row.applicant_type != "all":
+        key += f"@{row.applicant_type}"
+    return key
+
+
+def parse_old_table(lines: list[str]) -> TableResult | None:
+    """Facts of the old-form statistics table in these normalised lines, or None if there is none."""
+    form = get_form(FORM_CODE)
+    doc_tokens = tokenize(lines)
+    span = find_table(doc_tokens)
+    if span is None:
+        return None
+    start, end = _span_lines(doc_tokens, *span)
+    # Re-read just the table: whether empty lines are blank cells is decided locally.
+    tokens = tokenize(lines, start, end)
+    header_tokens = [t for t in tokenize(lines, max(0, start - 30), start) if t.kind == "header"]
+
+    issues: list[ParseIssue] = []
+    rows = _assign(tokens, form, issues, lines)
+    n_cols, has_unit = detect_columns(header_tokens + tokens, rows)
+    columns = ["this_year", "cumulative"][:n_cols]
+
+    facts: list[Fact] = []
+    glued: list[_Row] = []
+    for row in rows:
+        if row.row.indicator_code is None:
+            continue
+        if row.label.kind == "glued":
+            glued.append(row)
+            continue
+        slots, unit, surplus = _row_cells(row, n_cols, has_unit)
+        if surplus:
+            issues.append(_line_issue("row_value_count", f"row {row.row.key}: {surplus} figure(s) beyond "
+                                      f"the {n_cols} column(s) ignored", row.label.cell.line, lines))
+        for column, tok in zip(columns, slots, strict=True):
+            if tok is None or tok.number is None:
+                continue
+            value, out_unit = _unit_and_value(row.row, tok.number, tok.unit or unit)
+            facts.append(_fact(row, column, value, out_unit, tok.number.approx, tok.cell.line,
+                               _source_text(row, lines, tok)))
+    printed = {_row_key(r.row) for r in rows if r.row.indicator_code}
+    facts.extend(_resolve_glued(glued, facts, form, n_cols, columns, issues, lines, printed))
+
+    found = {r.row.key for r in rows if r.row.indicator_code}
+    data_rows = [r for r in form.rows if r.indicator_code]
+    missing = [r.key for r in data_rows if r.key not in found]
+    if missing:
+        issues.append(ParseIssue("form_rows_not_found", f"{len(missing)} row(s) of {FORM_CODE} not in the "
+                                 f"table: {', '.join(missing)}", "info", start + 1))
+    return TableResult(FORM_CODE, facts, issues, rows_expected=len(data_rows), rows_found=len(found))
+
+
+def _resolve_glued(glued: list[_Row], facts: list[Fact], form: Form, n_cols: int, columns: list[str],
+                   issues: list[ParseIssue], lines: list[str], printed: set[str]) -> list[Fact]:
+    """Split glued label+digits cells where exactly one reading fits the form's invariants.
+
+    Only error-severity sums are used: rules that real reports often break
+    (warnings) must not decide a figure.
+    """
+    rules = [r for r in form.rules if r.op == "eq" and r.severity == "error"]
+    known: list[dict[str, float]] = [{}, {}]
+    by_row = {r.key: _row_key(r) for r in form.rows}
+    for f in facts:
+        known[0 if f.column_key == "this_year" else 1][by_row[f.row_key or ""]] = f.value
+    pending: dict[int, list[tuple[float, ...]]] = {}
+    for i, row in enumerate(glued):
+        own = n_cols
+        if any(t.kind == "value" for t in row.rest):
+            own = 1  # later cells carry the other column(s)
+        pending[i] = digit_splits(row.label.digits, own)
+    readings_of = dict(pending)
+    out: list[Fact] = []
+    progress = True
+    while progress and pending:
+        progress = False
+        for i in list(pending):
+            row, key = glued[i], _row_key(glued[i].row)
+            options = [s for s in pending[i] if _consistent(s, key, rules, known, printed)]
+            if len(options) != 1:
+                pending[i] = options
+                continue
+            split = options[0]
+            del pending[i]
+            progress = True
+            out.extend(_glued_facts(row, split, columns, n_cols, known, key, lines))
+            if len(split) > 1 or len(row.label.digits.split()) > 1 or n_cols > 1:
+                issues.append(_line_issue("glued_digits_split", f"row {row.row.key}: digits "
+                                          f"'{row.label.digits}' read as {', '.join(f'{v:g}' for v in split)} "
+                                          "(the only split consistent with 本年 ≤ 累计 and the form's sums)",
+                                          row.label.cell.line, lines, "info"))
+            else:
+                issues.append(_line_issue("glued_label_figure", f"row {row.row.key}: figure glued to its "
+                                          f"label, read as {split[0]:g}", row.label.cell.line, lines, "info"))
+    for i, options in pending.items():
+        row = glued[i]
+        readings = "; ".join(", ".join(f"{v:g}" for v in s) for s in readings_of[i]) or "none"
+        fitting = "; ".join(", ".join(f"{v:g}" for v in s) for s in options) or "none"
+        issues.append(_line_issue("glued_digits_ambiguous", f"row {row.row.key}: digits '{row.label.digits}' "
+                                  f"have no unique split (readings: {readings}; consistent with the form's "
+                                  f"sums: {fitting}); no figure emitted", row.label.cell.line, lines))
+    return out
+
+
+def _glued_facts(row: _Row, split: tuple[float, ...], columns: list[str], n_cols: int,
+                 known: list[dict[str, float]], key: str, lines: list[str]) -> list[Fact]:
+    out = []
+    approx = bool(row.label.number and row.label.number.approx)
+    text = lines[row.label.cell.line - 1].strip()[:500]
+    for col, value in enumerate(split):
+        number = Number(value, approx)
+        v, unit = _unit_and_value(row.row, number, row.label.unit)
+        out.append(_fact(row, columns[col], v, unit, approx, row.label.cell.line, text))
+        known[col][key] = value
+    if len(split) < n_cols:
+        # the remaining columns are separate cells after the glued one
+        rest = [t for t in row.rest if t.kind in ("value", "blank")]
+        for col, tok in zip(range(len(split), n_cols), rest, strict=False):
+            if tok.kind == "value" and tok.number is not None:
+                v, unit = _unit_and_value(row.row, tok.number, tok.unit or row.label.unit)
+                out.append(_fact(row, columns[col], v, unit, tok.number.approx, tok.cell.line,
+                                 _source_text(row, lines, tok)))
+                known[col][key] = tok.number.value
+    return out

@@ -1,0 +1,303 @@
+"""Test helper: render the 2019+ forms (from their YAML) in the layouts real reports use.
+
+Values are keyed by fact key (`indicator[@applicant]`). The renderer reads the
+form's rows and columns from `ingest.forms.load_forms()` only, so a test built
+on it checks the parser against the form declaration, not against itself.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ingest.forms import Form, fact_key, load_forms
+
+LAYOUTS = ("tab", "cell_per_line", "pipe", "space", "html", "glued")
+CN_NUMBERS = "一二三四五六七八九十"
+TOP_LEVEL = ("received", "carried_over", "outcomes_header", "carried_forward")
+PROSE_BEFORE = [
+    "某某县人民政府2021年政府信息公开工作年度报告",
+    "一、总体情况",
+    "全年共受理政府信息公开申请, 均依法予以公开或答复, 行政许可和行政处罚信息按时公开。",
+    "",
+]
+PROSE_AFTER = ["", "五、存在的主要问题及改进情况", "部分单位对行政复议和行政诉讼工作重视不够, 将进一步改进。"]
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """A printed row of a form table: its label and the fact key of each cell (None = no cell)."""
+
+    label: str
+    keys: tuple[str, ...]
+    group: str | None = None  # matrix group label printed before the first item of a group
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    section: str
+    title: str
+    headers: tuple[str, ...]
+    lines: tuple[PrintedLine, ...]
+
+
+def _columns(form: Form, table: str, subtotal: bool) -> list[dict]:
+    return [c for c in form.columns if c.get("table") == table and not str(c["key"]).startswith("_")
+            and (subtotal or not c.get("optional"))]
+
+
+def _title(section: str) -> str:
+    if section.startswith("art20_"):
+        return f"第二十条第({CN_NUMBERS[int(section.split('_')[1]) - 1]})项"
+    return {"requests": "三、收到和处理政府信息公开申请情况",
+            "review_litigation": "四、政府信息公开行政复议、行政诉讼情况"}.get(section, section)
+
+
+def _matrix_labels(form: Form) -> list[tuple[str, str, bool]]:
+    """(row key, numbered label, has figures) for the request matrix in printed order."""
+    rows = [r for r in form.rows if r.section == "requests"]
+    out = []
+    top = second = item = 0
+    in_group = False
+    for r in rows:
+        if r.key in TOP_LEVEL:
+            label = f"{CN_NUMBERS[top]}、{r.label}"
+            top += 1
+            in_group = False
+        elif r.key.endswith("_header") or r.key in ("granted", "partially_granted", "total_handled", "other_outcome"):
+            label = f"({CN_NUMBERS[second]}) {r.label}"
+            second += 1
+            in_group = r.key.endswith("_header")
+            item = 0
+        elif in_group:
+            item += 1
+            label = f"{item}.{r.label}"
+        else:
+            label = r.label
+        out.append((r.key, label, r.indicator_code is not None))
+    return out
+
+
+def printed_tables(form_code: str, subtotal: bool = False) -> list[PrintedTable]:
+    form = load_forms()[form_code]
+    tables: list[PrintedTable] = []
+    sections = list(dict.fromkeys(r.section for r in form.rows if r.section != "derived"))
+    for section in sections:
+        cols = _columns(form, section, subtotal)
+        headers = tuple(str(c["label"]) for c in cols)
+        if section == "requests":
+            lines = []
+            group = None
+            for key, label, has_figures in _matrix_labels(form):
+                if not has_figures:
+                    group = label if key != "outcomes_header" else None
+                    if key == "outcomes_header":
+                        lines.append(PrintedLine(label, ()))
+                    continue
+                row = form.row(key)
+                keys = tuple(fact_key(row.indicator_code or "", row.channel_code, c["applicant"]) for c in cols)
+                lines.append(PrintedLine(label, keys, group))
+                group = None
+            tables.append(PrintedTable(section, _title(section), headers, tuple(lines)))
+            continue
+        by_line: dict[str, dict[str, str]] = {}
+        labels: dict[str, str] = {}
+        for r in form.rows:
+            if r.section == section:
+                line, column = r.key.split(".", 1)
+                by_line.setdefault(line, {})[column] = fact_key(r.indicator_code or "")
+                labels[line] = r.label
+        lines = tuple(PrintedLine(labels[ln], tuple(cells[c["key"]] for c in cols)) for ln, cells in by_line.items())
+        tables.append(PrintedTable(section, _title(section), headers, lines))
+    return tables
+
+
+# --------------------------------------------------------------------------- values
+
+
+def random_values(form_code: str, rng: random.Random, subtotal: bool = False, hi: int = 60) -> dict[str, float]:
+    """Figures for every cell of the form that satisfy its invariants (by construction)."""
+    form = load_forms()[form_code]
+    values: dict[str, float] = {}
+    for table in printed_tables(form_code, subtotal):
+        if table.section.startswith("art20_"):
+            for line in table.lines:
+                for key in line.keys:
+                    row = next(r for r in form.rows if fact_key(r.indicator_code or "") == key)
+                    if row.unit == "万元":
+                        values[key] = round(rng.uniform(0, 5000), rng.choice([0, 2, 4]))
+                    elif key.endswith("_change"):
+                        values[key] = float(rng.randint(-20, 20))
+                    else:
+                        values[key] = float(rng.randint(0, 50_000))
+    applicants = [str(c["applicant"]) for c in _columns(form, "requests", False) if c["applicant"] != "all"]
+    orgs = applicants[1:]
+    matrix = next(t for t in printed_tables(form_code) if t.section == "requests")
+    indicators = [line.keys[-1] for line in matrix.lines if line.keys]  # 总计 column: the bare indicator
+    items = [i for i in indicators if i not in (
+        "requests_received", "requests_carried_over", "requests_total_handled", "requests_carried_forward")]
+    for a in applicants:
+        for i in items:
+            values[f"{i}@{a}"] = float(rng.randint(0, hi))
+        handled = sum(values[f"{i}@{a}"] for i in items)
+        values[f"requests_total_handled@{a}"] = handled
+        forward = float(rng.randint(0, hi))
+        over = float(rng.randint(0, int(handled + forward)))
+        values[f"requests_carried_forward@{a}"] = forward
+        values[f"requests_carried_over@{a}"] = over
+        values[f"requests_received@{a}"] = handled + forward - over
+    for i in indicators:
+        values[i] = sum(values[f"{i}@{a}"] for a in applicants)
+        if subtotal:
+            values[f"{i}@legal_person_subtotal"] = sum(values[f"{i}@{a}"] for a in orgs)
+    for block in ("admin_review", "admin_litigation_direct", "admin_litigation_after_review"):
+        parts = [float(rng.randint(0, 9)) for _ in range(4)]
+        for name, v in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
+            values[f"{block}_{name}"] = v
+        values[f"{block}_total"] = sum(parts)
+    return values
+
+
+def expected_facts(values: dict[str, float]) -> dict[str, float]:
+    """Every printed figure plus the sums the forms declare as derived figures."""
+    out = dict(values)
+    for key in [k for k in values if k.startswith("requests_received") and not k.endswith("subtotal")]:
+        suffix = key[len("requests_received"):]
+        out["requests_to_handle" + suffix] = values[key] + values["requests_carried_over" + suffix]
+    for name in ("upheld", "corrected", "other", "pending", "total"):
+        out[f"admin_litigation_{name}"] = (values[f"admin_litigation_direct_{name}"]
+                                           + values[f"admin_litigation_after_review_{name}"])
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def unique_glue(cells: list[float | None]) -> bool:
+    """Whether the digits of a row, glued, split back only one way with columns summing to the last."""
+    if any(v is None or v != int(v) or v < 0 for v in cells):
+        return False
+    digits = "".join(fmt(v) for v in cells)
+    n = len(cells)
+    found = 0
+
+    def walk(rest: str, acc: list[int]) -> None:
+        nonlocal found
+        if found > 1:
+            return
+        if len(acc) == n:
+            if not rest and sum(acc[:-1]) == acc[-1]:
+                found += 1
+            return
+        if not rest:
+            return
+        if rest[0] == "0":
+            walk(rest[1:], acc + [0])
+            return
+        for cut in range(1, len(rest) + 1):
+            walk(rest[cut:], acc + [int(rest[:cut])])
+
+    walk(digits, [])
+    return found == 1
+
+
+def _table_rows(table: PrintedTable, values: dict[str, float | None]) -> list[tuple[list[str], list[str]]]:
+    """(label cells, value cells) per printed row, header rows included with no values."""
+    rows: list[tuple[list[str], list[str]]] = []
+    if table.section == "review_litigation":
+        rows.append((["行政复议", "", "", "", "", "行政诉讼"], []))
+        rows.append((["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉"], []))
+        rows.append((list(table.headers), []))
+        rows.append(([], [fmt(values.get(k)) for k in table.lines[0].keys]))
+        return rows
+    if table.section == "requests":
+        rows.append((["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"], []))
+        rows.append((["", *table.headers], []))
+    else:
+        rows.append((["信息内容", *table.headers], []))
+    for line in table.lines:
+        labels = [line.group, line.label] if line.group else [line.label]
+        rows.append((labels, [fmt(values.get(k)) for k in line.keys]))
+    return rows
+
+
+def render(form_code: str, values: dict[str, float | None], layout: str, subtotal: bool = False) -> str:
+    """The raw text of a report printing these values in one layout."""
+    out = list(PROSE_BEFORE)
+    for t_index, table in enumerate(printed_tables(form_code, subtotal)):
+        out.append(table.title)
+        rows = _table_rows(table, values)
+        if layout == "html":
+            cells = "".join(
+                "<tr>" + "".join(f"<td>{c}</td>" for c in labels + vals) + "</tr>" for labels, vals in rows)
+            out.append(f"<table>{cells}</table>")
+            continue
+        if layout == "pipe":
+            # PDF/OCR conversions print placeholder headers and a separator row first.
+            width = max(len(labels) + len(vals) for labels, vals in rows)
+            out.append("| " + " | ".join(f"Column{i + 1}" for i in range(width)) + " |")
+            out.append("|" + "---|" * width)
+        for r_index, (labels, vals) in enumerate(rows):
+            out.extend(_render_row(labels, vals, layout, header=not vals))
+            if layout == "pipe" and t_index == 2 and r_index == 5:
+                out.extend(["", "— 4 —", ""])  # a page footer inside the table (PDF conversion)
+        out.append("")
+    out.extend(PROSE_AFTER)
+    text = "\n".join(out)
+    if layout == "html":
+        text = "<html><body>" + "".join(f"<p>{ln}</p>" if "<table" not in ln else ln for ln in out) + "</body></html>"
+    return text
+
+
+def _render_row(labels: list[str], vals: list[str], layout: str, header: bool) -> list[str]:
+    labels = [lb for lb in labels if lb] if layout not in ("tab", "pipe") else labels
+    if layout == "tab":
+        return ["\t".join(labels + vals)]
+    if layout == "pipe":
+        return ["| " + " | ".join(labels + vals) + " |"]
+    if layout == "cell_per_line":
+        return [c for c in labels + vals]
+    if layout == "space":
+        return ["    ".join(labels) + ("    " if labels and vals else "") + " ".join(vals)]
+    if layout == "glued":
+        numeric = [float(v) if v else None for v in vals]
+        glue = len(vals) > 1 and unique_glue(numeric)
+        body = "".join(vals) if glue else " ".join(vals)
+        return ["  ".join(labels) + (" " if labels and vals else "") + body]
+    raise ValueError(layout)
+
+
+def _html_rows(html: str) -> str:
+    """HTML as ingest.text.html_to_text flattens it (rows -> tab-separated lines), via lexbor.
+
+    ingest.text imports selectolax's deprecated Modest parser, which recent selectolax
+    refuses to load; this mirrors its documented output so the layout stays testable.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    out: list[str] = []
+    for node in tree.css("p, tr"):
+        if node.tag == "tr":
+            out.append("\t".join(c.text(strip=True) for c in node.css("td, th")))
+        else:
+            out.append(node.text(strip=True))
+    return "\n".join(out)
+
+
+def to_lines(text: str) -> list[str]:
+    """Normalised lines as the parsers receive them (ingest.text.normalize_text)."""
+    from ingest.text import is_html, normalize_text
+
+    try:
+        return normalize_text(text)
+    except ImportError:
+        if not is_html(text):
+            raise
+        return normalize_text(_html_rows(text))

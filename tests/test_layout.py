@@ -1,0 +1,91 @@
+"""The generic table-layout reader: lines in, cells with line numbers out."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.layout import (
+    is_blank_marker,
+    is_page_footer,
+    is_placeholder_header,
+    is_separator_row,
+    line_kind,
+    read_cells,
+    split_line,
+    uses_blank_line_separators,
+)
+from ingest.text import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "cells"),
+    [
+        ("收到申请数\t件\t12", "tab", ["收到申请数", "件", "12"]),
+        ("收到申请数\t\t12", "tab", ["收到申请数", "", "12"]),
+        ("| 收到申请数 | 件 | 12 |", "pipe", ["收到申请数", "件", "12"]),
+        ("收到申请数 |  | 12", "pipe", ["收到申请数", "", "12"]),
+        ("收到申请数    件   12", "spaces", ["收到申请数", "件", "12"]),
+        ("统 计 指 标", "cell", ["统 计 指 标"]),
+        ("   ", "empty", []),
+    ],
+)
+def test_split_line(line: str, kind: str, cells: list[str]) -> None:
+    assert line_kind(line) == kind
+    assert split_line(line) == cells
+
+
+@pytest.mark.parametrize("text", ["— 4 —", "- 4 -", "-12-", "第 3 页", "第3页 共10页"])
+def test_page_footers(text: str) -> None:
+    assert is_page_footer(text)
+
+
+@pytest.mark.parametrize("text", ["4", "—", "2017", "第三章", "4.信函申请数"])
+def test_not_page_footers(text: str) -> None:
+    assert not is_page_footer(text)
+
+
+def test_markers() -> None:
+    assert all(is_blank_marker(t) for t in ["", "—", "——", "/", "-", " ", "无"])
+    assert not any(is_blank_marker(t) for t in ["0", "条", "收到申请数"])
+    assert is_separator_row("|---|:---:|---|") and not is_separator_row("| 1 | 2 |")
+    assert is_placeholder_header("Col1") and is_placeholder_header("column 12")
+    assert not is_placeholder_header("统计数")
+
+
+def test_pipe_noise_is_dropped_and_lines_kept() -> None:
+    lines = ["| Col1 | Col2 | Col3 |", "|---|---|---|", "| 收到申请数 | 件 | 12 |", "| — 4 — | | |",
+             "- 5 -", "| 当面申请数 | | 3 |"]
+    cells = read_cells(lines)
+    assert [(c.text, c.line, c.col, c.blank) for c in cells] == [
+        ("收到申请数", 3, 0, False), ("件", 3, 1, False), ("12", 3, 2, False),
+        ("当面申请数", 6, 0, False), ("", 6, 1, True), ("3", 6, 2, False),
+    ]
+
+
+def test_blank_line_separated_cells() -> None:
+    lines = ["收到申请数", "", "12", "", "当面申请数", "", "", "", "—", ""]
+    assert uses_blank_line_separators(lines)
+    cells = read_cells(lines)
+    assert [(c.text, c.line, c.blank) for c in cells] == [
+        ("收到申请数", 1, False), ("12", 3, False), ("当面申请数", 5, False), ("", 9, True)]
+
+
+def test_empty_lines_are_blank_cells_without_separators() -> None:
+    lines = ["收到申请数", "件", "", "20", "当面申请数", "件", "\u00a0", "3"]
+    lines = normalize_text("\n".join(lines))  # the nbsp becomes a space, as in real input
+    assert not uses_blank_line_separators(lines)
+    cells = read_cells(lines)
+    assert [(c.text, c.line, c.blank) for c in cells] == [
+        ("收到申请数", 1, False), ("件", 2, False), ("", 3, True), ("20", 4, False),
+        ("当面申请数", 5, False), ("件", 6, False), ("", 7, True), ("3", 8, False)]
+
+
+def test_html_table_reads_as_tab_rows() -> None:
+    html = ("<html><body><p>说明</p><table><tr><td>指标</td><td>单位</td><td>统计数</td></tr>"
+            "<tr><td>收到申请数</td><td>件</td><td>12</td></tr>"
+            "<tr><td>当面申请数</td><td></td><td>3</td></tr></table></body></html>")
+    lines = normalize_text(html)
+    cells = [c for c in read_cells(lines) if c.text in ("收到申请数", "12", "当面申请数", "3") or c.blank]
+    assert [c.text for c in cells] == ["收到申请数", "12", "当面申请数", "", "3"]
+    assert cells[0].line == cells[1].line != cells[2].line
+    assert all(lines[c.line - 1].count("\t") == 2 for c in cells)

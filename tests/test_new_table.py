@@ -1,0 +1,221 @@
+"""The 2019+ table parser (forms new_2019 and new_2021)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from new_layouts import LAYOUTS, expected_facts, fmt, random_values, render, to_lines, unique_glue
+
+from ingest.forms import fact_key, load_forms
+from ingest.models import TableResult
+from ingest.new_table import digit_splits, normalize_label, parse_new_table, tokenize
+from ingest.text import decode_bytes, normalize_text
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+TRUTH = ROOT.parent / "shared" / "seeds" / "truth.json"
+SAMPLE_NEW = "002_2baf5ee0490418e5.txt"
+NOT_NEW = ["000_5d8f4a5cbae6bb5d.txt", "001_26e5e647c1fabd57.txt",
+           "003_ff3f622dccd44669.txt", "004_0738619b0b0bb737.txt"]
+FORMS = ("new_2021", "new_2019")
+
+
+def _lines(name: str) -> list[str]:
+    return normalize_text(decode_bytes((RAW / name).read_bytes()).text or "")
+
+
+def _values(result: TableResult | None) -> dict[str, float]:
+    assert result is not None
+    return {fact_key(f.indicator_code, f.channel_code, f.applicant_type): f.value for f in result.facts}
+
+
+@pytest.fixture(scope="module")
+def sample() -> TableResult:
+    result = parse_new_table(_lines(SAMPLE_NEW))
+    assert result is not None
+    return result
+
+
+# --------------------------------------------------------------------------- sample 002
+
+
+def test_sample_002_every_table_fact_in_truth(sample: TableResult) -> None:
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))[SAMPLE_NEW]["facts"]
+    table_indicators = {r.indicator_code for r in load_forms()["new_2021"].rows if r.indicator_code}
+    wanted = {k: v for k, v in truth.items() if k.split("@")[0].split("/")[0] in table_indicators}
+    assert len(wanted) >= 15  # the truth file states most of the table; all but prose must be read
+    got = _values(sample)
+    assert {k: got.get(k) for k in wanted} == pytest.approx(wanted)
+
+
+def test_sample_002_facts_carry_form_row_and_source(sample: TableResult) -> None:
+    lines = _lines(SAMPLE_NEW)
+    assert sample.form_code == "new_2021"
+    for fact in sample.facts:
+        assert fact.source == "table" and fact.form_code == "new_2021"
+        assert fact.row_key and fact.column_key
+        assert fact.source_text.startswith(lines[fact.source_line - 1].strip()[:20])
+    granted = next(f for f in sample.facts if f.key == ("requests_granted", "all", "natural_person"))
+    assert "予以公开" in granted.source_text and granted.column_key == "natural_person"
+    fees = next(f for f in sample.facts if f.indicator_code == "admin_fees_collected")
+    assert fees.unit == "万元"
+
+
+def test_sample_002_six_numbers_under_seven_columns_repaired_by_column_invariants(sample: TableResult) -> None:
+    got = _values(sample)
+    # The row prints "14 0 0 0 0 14": only (七)总计's natural_person = 14 places the 14 there.
+    assert got["requests_granted@natural_person"] == 14
+    assert got["requests_granted@commercial_enterprise"] == 0
+    assert got["requests_granted"] == 14
+    granted_line = 1 + next(i for i, ln in enumerate(_lines(SAMPLE_NEW)) if "予以公开" in ln and "\t" in ln)
+    repairs = [i for i in sample.issues if i.source_line == granted_line]
+    assert len(repairs) == 1
+    assert repairs[0].code == "row_cells_repaired"
+    assert "6 cells under 7 columns" in repairs[0].message and "14" in repairs[0].message
+
+
+@pytest.mark.parametrize("name", NOT_NEW)
+def test_old_form_and_narrative_samples_have_no_new_table(name: str) -> None:
+    assert parse_new_table(_lines(name)) is None
+
+
+# --------------------------------------------------------------------------- layouts
+
+
+@pytest.mark.parametrize("subtotal", [False, True], ids=["7cols", "8cols"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("form", FORMS)
+def test_each_form_in_each_layout_parses_back(form: str, layout: str, subtotal: bool) -> None:
+    values = random_values(form, random.Random(f"{form}{layout}{subtotal}"), subtotal=subtotal, hi=40)
+    result = parse_new_table(to_lines(render(form, values, layout, subtotal=subtotal)))
+    assert result is not None and result.form_code == form
+    assert _values(result) == pytest.approx(expected_facts(values))
+    assert not [i for i in result.issues if i.severity != "info"]
+
+
+def test_glued_layout_really_glues_rows() -> None:
+    values = random_values("new_2021", random.Random(3), hi=40)
+    text = render("new_2021", values, "glued")
+    row = [values[f"requests_granted@{a}"] for a in ("natural_person", "commercial_enterprise",
+                                                     "research_institution", "social_welfare_org",
+                                                     "legal_service_org", "other_org")]
+    glued = "".join(fmt(v) for v in row + [values["requests_granted"]])
+    assert unique_glue(row + [values["requests_granted"]]) == (glued in text)
+    result = parse_new_table(to_lines(text))
+    assert any(i.code == "glued_digits_split" for i in result.issues)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), layout=st.sampled_from(LAYOUTS), form=st.sampled_from(FORMS),
+       subtotal=st.booleans(), hi=st.sampled_from([0, 3, 30, 400]))
+def test_random_consistent_matrices_parse_back(seed: int, layout: str, form: str, subtotal: bool, hi: int) -> None:
+    values = random_values(form, random.Random(seed), subtotal=subtotal, hi=hi)
+    result = parse_new_table(to_lines(render(form, values, layout, subtotal=subtotal)))
+    assert _values(result) == pytest.approx(expected_facts(values))
+
+
+# --------------------------------------------------------------------------- repairs and refusals
+
+
+def _matrix_text(rows: dict[str, str]) -> list[str]:
+    """A bare 2021 request matrix, tab-separated, with the given value text per row label."""
+    out = ["三、收到和处理政府信息公开申请情况", "\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计"]
+    out += [f"{label}\t{cells}" for label, cells in rows.items()]
+    return normalize_text("\n".join(out))
+
+
+ZERO_MATRIX = {
+    "一、本年新收政府信息公开申请数量": "0 0 0 0 0 0 0",
+    "二、上年结转政府信息公开申请数量": "0 0 0 0 0 0 0",
+    "(一) 予以公开": "0 0 0 0 0 0 0",
+    "(二) 部分公开": "0 0 0 0 0 0 0",
+    "(七) 总计": "0 0 0 0 0 0 0",
+    "四、结转下年度继续办理": "0 0 0 0 0 0 0",
+}
+
+
+def test_missing_cell_placed_by_column_rules_not_row_sum() -> None:
+    rows = dict(ZERO_MATRIX)
+    rows["一、本年新收政府信息公开申请数量"] = "5 3 0 0 0 0 8"
+    rows["(一) 予以公开"] = "5 0 0 0 0 5"  # lost the commercial 0; row sum alone also allows "0 5 ..."
+    rows["(二) 部分公开"] = "0 3 0 0 0 0 3"
+    rows["(七) 总计"] = "5 3 0 0 0 0 8"
+    result = parse_new_table(_matrix_text(rows))
+    got = _values(result)
+    assert got["requests_granted@natural_person"] == 5
+    assert got["requests_granted@commercial_enterprise"] == 0
+    assert [i.code for i in result.issues if i.code.startswith("row_")] == ["row_cells_repaired"]
+
+
+def test_ambiguous_row_yields_issue_and_no_figure() -> None:
+    rows = dict(ZERO_MATRIX)
+    rows["(一) 予以公开"] = "1 0 0 0 0 1"  # lost a cell; no column rule can be checked below
+    rows["(七) 总计"] = "/ / / / / / /"
+    rows["四、结转下年度继续办理"] = "/ / / / / / /"
+    result = parse_new_table(_matrix_text(rows))
+    got = _values(result)
+    issues = [i for i in result.issues if i.code == "row_ambiguous"]
+    assert len(issues) == 1 and "予以公开" in (issues[0].source_text or "")
+    for applicant in ("natural_person", "commercial_enterprise", "other_org"):
+        assert f"requests_granted@{applicant}" not in got
+    assert "requests_granted" not in got
+    # Cells equal in every surviving reading are still figures.
+    assert got["requests_granted@research_institution"] == 0
+
+
+def test_partly_glued_row_split_by_invariants() -> None:
+    rows = dict(ZERO_MATRIX)
+    rows["一、本年新收政府信息公开申请数量"] = "1400000 14"
+    rows["(一) 予以公开"] = "14 0 0 0 0 0 14"
+    rows["(七) 总计"] = "140000014"
+    result = parse_new_table(_matrix_text(rows))
+    got = _values(result)
+    assert got["requests_received@natural_person"] == 14 and got["requests_received"] == 14
+    assert got["requests_total_handled@natural_person"] == 14
+    assert sum(i.code == "glued_digits_split" for i in result.issues) == 2
+
+
+def test_blank_cells_as_empty_lines_in_one_cell_per_line_layout() -> None:
+    values: dict[str, float | None] = dict(random_values("new_2021", random.Random(11), hi=9))
+    values["requests_denied_third_party@research_institution"] = None
+    values["licensing_decisions"] = None
+    result = parse_new_table(to_lines(render("new_2021", values, "cell_per_line")))
+    got = _values(result)
+    want = {k: v for k, v in expected_facts({k: v for k, v in values.items() if v is not None}).items()}
+    assert got == pytest.approx(want)
+
+
+def test_new_2019_detected_and_signed_change_read() -> None:
+    values = random_values("new_2019", random.Random(5))
+    values["licensing_items_change"] = -7.0
+    text = render("new_2019", values, "tab").replace("\t-7\t", "\t减7\t")
+    result = parse_new_table(to_lines(text))
+    assert result.form_code == "new_2019"
+    assert _values(result)["licensing_items_change"] == -7
+    assert _values(result)["licensing_decisions"] == values["licensing_decisions"]
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def test_digit_splits_respect_leading_zeros() -> None:
+    assert sorted(digit_splits("1014", 3)) == [("1", "0", "14"), ("10", "1", "4")]
+    assert list(digit_splits("00", 2)) == [("0", "0")]
+    assert list(digit_splits("05", 1)) == []
+
+
+def test_normalize_label_drops_numbering_notes_and_quotes() -> None:
+    assert normalize_label("(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)") == "部分公开"
+    assert normalize_label("3.危及“三安全一稳定”") == "危及三安全一稳定"
+    assert normalize_label("一、本年新收政府信息公开申请数量") == "本年新收政府信息公开申请数量"
+
+
+def test_tokenize_drops_page_footers_and_separators() -> None:
+    toks = tokenize(["| a | 1 |", "|---|---|", "— 4 —", "第 3 页", "予以公开 1 / 2"])
+    assert [(t.kind, t.text) for t in toks] == [
+        ("text", "a"), ("num", "1"), ("text", "予以公开"), ("num", "1"), ("blank", "/"), ("num", "2")]

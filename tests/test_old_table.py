@@ -1,0 +1,196 @@
+"""The pre-2019 statistics-table parser (form old_2008)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from old_layouts import FORM, LAYOUTS, expected, fmt, invariant_values, render
+
+from ingest.forms import split_fact_key
+from ingest.models import Fact, TableResult
+from ingest.old_table import parse_old_table
+from ingest.text import decode_bytes, normalize_text
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+OLD_SAMPLES = ["000_5d8f4a5cbae6bb5d.txt", "001_26e5e647c1fabd57.txt"]
+NOT_OLD = ["002_2baf5ee0490418e5.txt", "003_ff3f622dccd44669.txt", "004_0738619b0b0bb737.txt"]
+
+
+def _lines(name: str) -> list[str]:
+    return normalize_text(decode_bytes((RAW / name).read_bytes()).text or "")
+
+
+def _by_key(result: TableResult) -> dict[tuple[str, str, str], Fact]:
+    return {(f.indicator_code, f.channel_code, f.column_key): f for f in result.facts}
+
+
+def _parsed(result: TableResult | None) -> dict[tuple[str, str, str], float]:
+    return {} if result is None else {k: f.value for k, f in _by_key(result).items()}
+
+
+def _figure_on_line(fact: Fact, lines: list[str]) -> bool:
+    return fmt(fact.value) in lines[fact.source_line - 1].replace(",", "")
+
+
+# ---------------------------------------------------------------- samples
+
+
+@pytest.mark.parametrize("name", OLD_SAMPLES)
+def test_sample_facts_equal_truth(name: str, truth: dict) -> None:
+    lines = _lines(name)
+    result = parse_old_table(lines)
+    assert result is not None and result.form_code == "old_2008"
+    got = {(f.indicator_code, f.channel_code, f.applicant_type): f for f in result.facts
+           if f.column_key == "this_year"}
+    for key, value in truth[name]["facts"].items():
+        fact = got[split_fact_key(key)]
+        assert fact.value == pytest.approx(value), key
+        assert _figure_on_line(fact, lines), (key, fact.source_line)
+        assert fact.source == "table" and fact.form_code == "old_2008" and fact.row_key
+    # one figure per key, and every figure points at a line holding it
+    assert len(got) == len(result.facts)
+    assert all(_figure_on_line(f, lines) for f in result.facts)
+
+
+@pytest.mark.parametrize("name", OLD_SAMPLES)
+def test_sample_answer_rule_fails_as_truth_says(name: str, truth: dict) -> None:
+    result = parse_old_table(_lines(name))
+    values = {split_fact_key(f"{f.indicator_code}/{f.channel_code}")[:2]: f.value for f in result.facts}
+    rule = next(r for r in FORM.rules if r.name == "request_answers_sum")
+    stated = values[split_fact_key(rule.total)[:2]]
+    summed = sum(values[split_fact_key(p)[:2]] for p in rule.parts if split_fact_key(p)[:2] in values)
+    flag = next(f for f in truth[name]["expected_flags"] if f.startswith(rule.total))
+    want_stated, want_sum = map(float, re.findall(r"\((\d+)\)", flag))
+    assert (stated, summed) == (want_stated, want_sum)
+    assert stated != summed
+
+
+def test_sample_000_misnumbered_rows() -> None:
+    lines = _lines(OLD_SAMPLES[0])
+    label_lines = [i + 1 for i, ln in enumerate(lines) if ln.startswith("6.") and ln.endswith("数")]
+    assert len(label_lines) == 2  # the report numbers two consecutive rows "6."
+    facts = {f.row_key: f for f in parse_old_table(lines).facts}
+    for row_key, label_line in zip(["requests_nonexistent", "requests_told_to_amend"], label_lines, strict=True):
+        fact = facts[row_key]
+        assert FORM.row(row_key).label in lines[label_line - 1]
+        assert label_line < fact.source_line <= label_line + 3
+    assert "requests_told_other_route" in facts
+
+
+@pytest.mark.parametrize("name", NOT_OLD)
+def test_no_old_table_in_other_samples(name: str) -> None:
+    assert parse_old_table(_lines(name)) is None
+
+
+def test_prose_mentioning_labels_is_not_a_table() -> None:
+    text = ("一、依申请公开情况\n(一)收到申请数\n全年共收到申请数15件, 其中当面申请数3件, 网络申请数12件。\n"
+            "(二)申请办结数\n申请办结数15件, 按时办结数15件。\n行政复议数量为0。\n"
+            "从事政府信息公开工作人员数5人, 兼职人员数3人。")
+    assert parse_old_table(normalize_text(text)) is None
+
+
+# ---------------------------------------------------------------- layouts
+
+
+@pytest.mark.parametrize("cumulative", [False, True])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_layout_round_trip(layout: str, cumulative: bool) -> None:
+    for seed in range(3):
+        values = invariant_values(random.Random(seed), cumulative, blank_share=0.15)
+        lines = render(values, layout, cumulative, seed)
+        result = parse_old_table(lines)
+        assert _parsed(result) == expected(values, cumulative), (layout, seed)
+        assert all(_figure_on_line(f, lines) for f in result.facts)
+        assert {f.unit for f in result.facts} <= {r.unit for r in FORM.rows}
+        assert result.rows_found <= result.rows_expected
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rnd=st.randoms(use_true_random=False), layout=st.sampled_from(LAYOUTS), cumulative=st.booleans(),
+       blank_share=st.sampled_from([0.0, 0.1, 0.5]))
+def test_property_invariant_values_parse_back(rnd: random.Random, layout: str, cumulative: bool,
+                                              blank_share: float) -> None:
+    values = invariant_values(rnd, cumulative, blank_share, high=rnd.choice([9, 99, 99999]))
+    lines = render(values, layout, cumulative, rnd.randint(0, 10**6))
+    assert _parsed(parse_old_table(lines)) == expected(values, cumulative)
+
+
+def test_missing_rows_and_unmatched_lines_are_recorded() -> None:
+    values = invariant_values(random.Random(7))
+    lines = render(values, "tab")
+    gone = FORM.row("press_conferences").label
+    lines = [ln for ln in lines if gone not in ln]
+    at = next(i for i, ln in enumerate(lines) if FORM.row("requests_completed").label in ln)
+    lines.insert(at, "本单位自行增加的说明行\t\t")
+    result = parse_old_table(lines)
+    missing = [i for i in result.issues if i.code == "form_rows_not_found"]
+    assert len(missing) == 1 and "press_conferences" in missing[0].message
+    unmatched = [i for i in result.issues if i.code == "unmatched_table_line"]
+    assert [i.source_line for i in unmatched] == [at + 1]
+    assert ("requests_completed", "all", "this_year") in _parsed(result)
+
+
+# ---------------------------------------------------------------- units, approximations, glued cells
+
+
+def _tab_table(rows: list[tuple[str, str, str]], header: str = "统计指标\t单位\t统计数") -> list[str]:
+    """A small table: (row key, unit cell, figure cells) using the form's labels."""
+    body = [f"{FORM.row(k).label}\t{u}\t{v}" for k, u, v in rows]
+    return normalize_text("\n".join(["政府信息公开情况统计表", header, *body]))
+
+
+def test_yuan_converted_and_approximations_kept() -> None:
+    lines = _tab_table([("proactive_total", "条", "1200余"), ("requests_received", "件", "5"),
+                        ("admin_review_total", "件", "0"), ("admin_litigation_total", "件", "0"),
+                        ("fees_collected", "元", "5000"), ("special_funds", "万元", "3.5"),
+                        ("trainees", "人次", "约300")])
+    facts = {f.indicator_code: f for f in parse_old_table(lines).facts}
+    assert (facts["fees_collected"].value, facts["fees_collected"].unit) == (0.5, "万元")
+    assert (facts["special_funds"].value, facts["special_funds"].unit) == (3.5, "万元")
+    assert facts["proactive_total"].value_qualifier == "approx" and facts["proactive_total"].value == 1200
+    assert facts["trainees"].value_qualifier == "approx" and facts["trainees"].value == 300
+    assert facts["requests_received"].value_qualifier == "exact"
+
+
+def _glued_table(received: str, channels: bool) -> list[str]:
+    header = "统计指标\t单位\t本年\t历年累计"
+    rows = [("proactive_total", "条", "100\t900"), ("admin_review_total", "件", "0\t2"),
+            ("admin_litigation_total", "件", "0\t1"), ("staff_total", "人", "3\t3"),
+            ("staff_fulltime", "人", "1\t1")]
+    if channels:
+        rows += [("requests_in_person", "件", "5\t8"), ("requests_letter", "件", "7\t12")]
+    lines = _tab_table(rows, header)
+    at = next(i for i, ln in enumerate(lines) if FORM.row("admin_review_total").label in ln)
+    return lines[:at] + [f"{FORM.row('requests_received').label}{received}"] + lines[at:]
+
+
+def test_glued_digits_split_by_the_form_sums() -> None:
+    lines = _glued_table("1220", channels=True)
+    result = parse_old_table(lines)
+    got = _parsed(result)
+    assert got[("requests_received", "all", "this_year")] == 12
+    assert got[("requests_received_cumulative", "all", "cumulative")] == 20
+    split = [i for i in result.issues if i.code == "glued_digits_split"]
+    assert len(split) == 1 and "1220" in split[0].message
+    assert lines[split[0].source_line - 1].endswith("1220")
+
+
+def test_glued_digits_without_unique_split_emit_nothing() -> None:
+    result = parse_old_table(_glued_table("1220", channels=False))
+    assert not any(f.indicator_code.startswith("requests_received") for f in result.facts)
+    ambiguous = [i for i in result.issues if i.code == "glued_digits_ambiguous"]
+    assert len(ambiguous) == 1 and "1220" in ambiguous[0].message and "12, 20" in ambiguous[0].message
+
+
+def test_glued_digits_unique_by_order_alone() -> None:
+    # "59" can only be 5 | 9; "95" has no reading with 本年 ≤ 累计.
+    got = _parsed(parse_old_table(_glued_table("59", channels=False)))
+    assert got[("requests_received", "all", "this_year")] == 5
+    assert got[("requests_received_cumulative", "all", "cumulative")] == 9
+    assert not any(k[0].startswith("requests_received") for k in _parsed(
+        parse_old_table(_glued_table("95", channels=False))))
