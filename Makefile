@@ -12,7 +12,7 @@ export RAW_DIR ?= $(CURDIR)/data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test ui manifest lint clean
+.PHONY: install run test ui manifest lint clean browser bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,7 +34,16 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 run: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/python -m dagster_project.run
 
-test: manifest
+# The browser checks (Data Docs and overview screenshots) need Chromium and a
+# CJK font; on Debian/Ubuntu they are installed here when missing (root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update >/dev/null 2>&1 && $$SUDO apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null; } || \
+	  echo "browser: could not install chromium + fonts-noto-cjk; the browser tests will fail" >&2; }
+
+test: manifest browser
 	$(VENV)/bin/python -m pytest -q
 
 ui: manifest $(DAGSTER_HOME)/dagster.yaml

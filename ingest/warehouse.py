@@ -130,37 +130,42 @@ def parse_pending(
     parser_version: str = PARSER_VERSION,
     batch_size: int = 200,
     progress: Callable[[Iterable], Iterable] | None = None,
+    workers: int = 1,
 ) -> ParseSummary:
     """Parse every landed report not yet parsed by this parser version."""
-    from ingest.frames import parsed_frames
-    from ingest.parse import parse_report
+    from ingest.batch import parse_batches
 
     summary = ParseSummary()
     pending = pending_report_ids(con, parser_version)
-    batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
-    for batch in progress(batches) if progress else batches:
-        rows = con.execute(
+    id_batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
+
+    def landed_rows(ids: list[str]) -> list[tuple[str, str | None, str | None]]:
+        return con.execute(
             "select report_id, text, decode_error from raw.landed_files where report_id in "
             "(select unnest(?::varchar[]))",
-            [batch],
+            [ids],
         ).fetchall()
-        parsed = [parse_report(rid, text, err) for rid, text, err in rows]
-        frames = parsed_frames(parsed, parser_version)
+
+    batches = (landed_rows(ids) for ids in id_batches)
+    frame_sets = parse_batches(batches, parser_version, workers)
+    for ids, frames in zip(id_batches, progress(frame_sets) if progress else frame_sets, strict=True):
         con.execute("begin transaction")
         for table in ("reports", "facts", "issues"):
             con.execute(
                 f"delete from parsed.{table} where parser_version = ? and report_id in "
                 "(select unnest(?::varchar[]))",
-                [parser_version, batch],
+                [parser_version, ids],
             )
             _insert(con, f"parsed.{table}", frames[table])
         con.execute("commit")
-        summary.parsed += len(parsed)
+        reports = frames["reports"]
+        summary.parsed += reports.height
         summary.facts += frames["facts"].height
         summary.issues += frames["issues"].height
-        for report in parsed:
-            summary.by_status[report.status] = summary.by_status.get(report.status, 0) + 1
-            summary.by_template[report.meta.template] = summary.by_template.get(report.meta.template, 0) + 1
+        for status, n in reports.group_by("status").len().iter_rows():
+            summary.by_status[status] = summary.by_status.get(status, 0) + n
+        for template, n in reports.group_by("template").len().iter_rows():
+            summary.by_template[template] = summary.by_template.get(template, 0) + n
     return summary
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE_TRUTH = ROOT / "data" / "truth" / "samples.json"  # copy of ../shared/seeds/truth.json
+TRUTH_SCORER = ROOT / "scripts" / "check_truth.py"  # copy of ../shared/tools/check_truth.py
 RAW_SAMPLES = ROOT / "data" / "raw"
 
 
@@ -35,9 +36,8 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def truth() -> dict:
-    """Hand-read figures of the samples (the shared truth file, or the project's copy of the samples)."""
-    path = SEEDS / "truth.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """Hand-read figures of the samples (the project's copy of the shared truth file)."""
+    data = json.loads(SAMPLE_TRUTH.read_text(encoding="utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 

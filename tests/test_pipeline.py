@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SAMPLE_TRUTH, TRUTH_SCORER
 
 pytestmark = pytest.mark.slow
 
@@ -83,8 +83,7 @@ def test_answer_rule_fails_on_samples_000_and_001(built):
 
 def test_truth_file_scores_fully_on_the_samples(built):
     _, warehouse, _ = built
-    tool = SEEDS.parent / "tools" / "check_truth.py"
-    out = subprocess.run([sys.executable, str(tool), str(SEEDS / "truth.json"), "--warehouse", warehouse.path,
+    out = subprocess.run([sys.executable, str(TRUTH_SCORER), str(SAMPLE_TRUTH), "--warehouse", warehouse.path,
                           "--min", "1.0"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-3000:]
 
