@@ -50,7 +50,7 @@ ui: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -m dagster_project.definitions
 
 lint: install
-	$(VENV)/bin/ruff check ingest dagster_project expectations tests
+	$(VENV)/bin/ruff check ingest dagster_project expectations tests scripts bench
 
 clean:
-	rm -rf $(VENV) $(TOOLS) $(DAGSTER_HOME) dbt/target dbt/logs data/warehouse.duckdb data/quality_docs
+	rm -rf $(VENV) $(TOOLS) $(DAGSTER_HOME) dbt/target dbt/logs data/warehouse.duckdb data/quality_docs data/overview

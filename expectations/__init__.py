@@ -10,15 +10,17 @@ from expectations.results import ExpectationResult, SuiteResult
 __all__ = ["ExpectationResult", "SuiteResult", "run_suites", "suite_names"]
 
 
-def run_suites(warehouse_path: str, data_docs_dir: str | None = None) -> list[SuiteResult]:
+def run_suites(warehouse_path: str, data_docs_dir: str | None = None,
+               only: tuple[str, ...] | None = None) -> list[SuiteResult]:
+    """Validate every suite (or the suites named in `only`); build Data Docs if a folder is given."""
     # Imported here: GE takes seconds to import, and importing this package must stay cheap.
     from expectations.runner import run_suites as _run
 
-    return _run(warehouse_path, data_docs_dir)
+    return _run(warehouse_path, data_docs_dir, only)
 
 
-def suite_names() -> list[tuple[str, str]]:
-    """(suite, guarded mart) of every suite, without importing GE."""
+def suite_names() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(suite, guarded mart, severities) of every suite, without importing GE."""
     from expectations.suites import SUITES
 
-    return [(s.name, s.mart) for s in SUITES]
+    return [(s.name, s.mart, s.severities) for s in SUITES]

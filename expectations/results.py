@@ -47,12 +47,22 @@ class SuiteResult:
 
     @property
     def severity(self) -> Severity:
-        """The severity a check built on this suite should carry: error if anything blocking failed."""
+        """The severity a single check built on this suite should carry: error if anything
+        blocking failed (or nothing failed), else warning."""
         return "error" if self.blocking or not self.failed else "warning"
 
     @property
     def failing_report_ids(self) -> tuple[str, ...]:
         return tuple(sorted({rid for e in self.failed for rid in e.failing_report_ids}))
+
+    def of_severity(self, severity: Severity) -> SuiteResult:
+        """The part of the suite whose expectations carry `severity` (one Dagster check each)."""
+        return SuiteResult(self.suite, self.mart, tuple(e for e in self.expectations if e.severity == severity))
+
+    def failures(self) -> list[dict[str, Any]]:
+        """One flat row per failing row of a failed expectation: what a reader acts on."""
+        return [{"expectation": e.name, "severity": e.severity, **row}
+                for e in self.failed for row in e.failing_values]
 
     def to_metadata(self) -> dict[str, Any]:
         """A JSON-friendly summary, e.g. for Dagster asset-check metadata."""

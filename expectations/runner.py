@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
+from expectations.frames import DETAIL_COLUMNS, ROW
 from expectations.results import ExpectationResult, SuiteResult
 from expectations.suites import SUITES, Check, Prepared, SuiteSpec
 
@@ -31,6 +32,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _clear_pages(docs_dir: Path) -> None:
+    """Drop the pages of earlier runs (an ephemeral context would leave them unlisted but on disk)."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for sub in ("validations", "expectations"):
+        shutil.rmtree(docs_dir / sub, ignore_errors=True)
+    (docs_dir / "index.html").unlink(missing_ok=True)
+
+
 def _context(data_docs_dir: str | None) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -39,7 +48,7 @@ def _context(data_docs_dir: str | None) -> Any:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if data_docs_dir:
-        Path(data_docs_dir).mkdir(parents=True, exist_ok=True)
+        _clear_pages(Path(data_docs_dir))
         context.add_data_docs_site(site_name=DOCS_SITE, site_config={
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
@@ -58,24 +67,35 @@ def _expectation(check: Check, gxe: Any) -> Any:
     return expectation
 
 
-def _failing_values(result: dict[str, Any], check: Check, details: pd.DataFrame | None) -> list[dict[str, Any]]:
+def _failing_values(result: dict[str, Any], check: Check, spec: SuiteSpec,
+                    prepared: Prepared) -> list[dict[str, Any]]:
+    """The failing rows: GE's unexpected index rows, each with the failing figures.
+
+    A derived suite (details given) says it in the report's own terms (rule, indicator,
+    stated, expected, source line); a mart suite gives the failing row's key columns.
+    """
     rows = [{k: _plain(v) for k, v in row.items()} for row in result.get("unexpected_index_list") or []]
-    if check.rule and details is not None and not details.empty:
-        form_code, rule = check.rule
-        mine = details[(details["form_code"] == form_code) & (details["rule"] == rule)].set_index("report_id")
-        for row in rows:
-            row.pop(f"{form_code}:{rule}", None)  # the wide column's name; `deviation` says it plainly
-            if row.get("report_id") in mine.index:
-                detail = mine.loc[row["report_id"]]
-                row.update(total=_plain(detail["total"]), parts_sum=_plain(detail["parts_sum"]),
-                           deviation=_plain(detail["deviation"]))
-    return rows
+    details = prepared.details
+    if details is None or details.empty:
+        return rows
+    mine = details[details["check"] == check.name].set_index(ROW)
+    out = []
+    for row in rows:
+        if row.get(ROW) in mine.index:
+            detail = mine.loc[row[ROW]]
+            out.append({"report_id": row.get("report_id"),
+                        **{k: _plain(detail[k]) for k in DETAIL_COLUMNS if k not in ("check", ROW, "report_id")}})
+        else:
+            out.append(row)
+    return out
 
 
-def _expectation_result(gx_result: Any, check: Check, details: pd.DataFrame | None) -> ExpectationResult:
+def _expectation_result(gx_result: Any, check: Check, spec: SuiteSpec, prepared: Prepared) -> ExpectationResult:
     config = gx_result.expectation_config
     result = gx_result.result or {}
-    failing = [] if gx_result.success else _failing_values(result, check, details)
+    failing = [] if gx_result.success else _failing_values(result, check, spec, prepared)
+    for row in failing:
+        row.pop(ROW, None)
     ids = sorted({str(r["report_id"]) for r in failing if r.get("report_id") is not None})
     if not gx_result.success and gx_result.exception_info and gx_result.exception_info.get("raised_exception"):
         # An expectation that could not run is a failure, never a silent pass.
@@ -93,45 +113,55 @@ def _expectation_result(gx_result: Any, check: Check, details: pd.DataFrame | No
     )
 
 
-def _run_suite(context: Any, spec: SuiteSpec, prepared: Prepared, with_docs: bool) -> SuiteResult:
+def _run_suite(context: Any, spec: SuiteSpec, prepared: Prepared) -> SuiteResult:
     import great_expectations as gx
     import great_expectations.expectations as gxe
-    from great_expectations.checkpoint import UpdateDataDocsAction
 
     asset = context.data_sources.add_pandas(f"{spec.name}_source").add_dataframe_asset(name=spec.mart)
     batch = asset.add_batch_definition_whole_dataframe("whole_mart")
-    suite = context.suites.add(gx.ExpectationSuite(name=spec.name, meta={"mart": spec.mart}))
-    by_name: dict[str, Check] = {}
-    for check in prepared.checks:
-        suite.add_expectation(_expectation(check, gxe))
-        by_name[check.name] = check
+    by_name = {check.name: check for check in prepared.checks}
+    # Built whole and added once: suite.add_expectation re-serialises the suite every call.
+    suite = context.suites.add(gx.ExpectationSuite(
+        name=spec.name, meta={"mart": spec.mart},
+        expectations=[_expectation(check, gxe) for check in prepared.checks]))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{spec.name}_validation", data=batch, suite=suite))
     checkpoint = context.checkpoints.add(gx.Checkpoint(
         name=f"{spec.name}_checkpoint",
         validation_definitions=[validation],
-        actions=[UpdateDataDocsAction(name="update_docs", site_names=[DOCS_SITE])] if with_docs else [],
+        # No UpdateDataDocsAction: the checkpoint stores its result; the docs are built once at the end.
+        actions=[],
         result_format={"result_format": "COMPLETE",
                        "unexpected_index_column_names": list(spec.index_columns)},
     ))
     run = checkpoint.run(batch_parameters={"dataframe": prepared.frame})
     (validation_result,) = run.run_results.values()
     results = tuple(
-        _expectation_result(r, by_name[r.expectation_config.meta["check"]], prepared.details)
+        _expectation_result(r, by_name[r.expectation_config.meta["check"]], spec, prepared)
         for r in validation_result.results
     )
+    undeclared = {r.severity for r in results} - set(spec.severities)
+    if undeclared:
+        raise ValueError(f"suite {spec.name}: severities {sorted(undeclared)} not declared in its SuiteSpec")
     return SuiteResult(suite=spec.name, mart=spec.mart, expectations=results)
 
 
-def run_suites(warehouse_path: str, data_docs_dir: str | None = None) -> list[SuiteResult]:
-    """Validate every suite on the warehouse (opened read-only); build Data Docs if asked."""
+def run_suites(warehouse_path: str, data_docs_dir: str | None = None,
+               only: tuple[str, ...] | None = None) -> list[SuiteResult]:
+    """Validate every suite (or those in `only`) on the warehouse (opened read-only); build
+    Data Docs if asked."""
+    unknown = set(only or ()) - {spec.name for spec in SUITES}
+    if unknown:
+        raise ValueError(f"unknown suites {sorted(unknown)}")
+    if not Path(warehouse_path).exists():
+        raise FileNotFoundError(f"no warehouse at {warehouse_path}")
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        prepared = [(spec, spec.prepare(con)) for spec in SUITES]
+        prepared = [(spec, spec.prepare(con)) for spec in SUITES if only is None or spec.name in only]
     finally:
         con.close()
     context = _context(data_docs_dir)
-    results = [_run_suite(context, spec, prep, bool(data_docs_dir)) for spec, prep in prepared]
+    results = [_run_suite(context, spec, prep) for spec, prep in prepared]
     if data_docs_dir:
         context.build_data_docs(site_names=[DOCS_SITE])
     return results

@@ -2,23 +2,39 @@
 
 A file is identified by the sha256 of its bytes, so the same report under two
 names is one report seen at two paths, and re-landing adds nothing.
+
+Paths never escape RAW_DIR: a symlink (or a `..` component) resolving outside
+it is skipped, and the file is opened through its resolved path with
+O_NOFOLLOW, so swapping a symlink in after the check cannot redirect the read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.text import decode_bytes
+from ingest.text import decode_bytes, html_to_text, is_html
 
 # Files above this size are still landed (bytes kept) but not decoded into text
 # for parsing: no real annual report comes near it, and decoding a huge blob
 # would stall the run for every other file.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+# Files above this size are hashed by streaming and recorded without their bytes:
+# holding them in memory (and in the warehouse) would bound nothing.
+MAX_LANDED_BYTES = 256 * 1024 * 1024
+# The decoded text kept in the warehouse is cut here (the bytes are always kept whole):
+# DuckDB needs several times a value's size to insert it, and the parser reads only
+# the first ingest.parse.MAX_PARSE_CHARS characters anyway (recording an issue).
+MAX_KEPT_TEXT_CHARS = 4_000_000
+_CHUNK = 1024 * 1024
+
+# Names of files that are still being downloaded or edited: never landed.
+PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp", "~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,53 +46,129 @@ class LandedFile:
     encoding: str | None
     decode_error: str | None
     text: str | None
-    raw_bytes: bytes
+    raw_bytes: bytes | None  # None only above MAX_LANDED_BYTES or when unreadable
     ingested_at: datetime
+    content_type: str = "text"  # text, html (markup stripped into `text`), unknown
+    mtime_ns: int | None = None
+
+
+def resolve_inside(root: Path, candidate: Path) -> Path | None:
+    """The fully resolved candidate if it stays inside root (symlinks and `..` followed), else None."""
+    try:
+        real_root = root.resolve(strict=True)
+        resolved = (root / candidate).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a symlink loop
+        return None
+    if resolved == real_root or real_root not in resolved.parents:
+        return None
+    return resolved
+
+
+def is_candidate_name(relative: Path) -> bool:
+    """Hidden files and folders and partial downloads are not reports (yet)."""
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    return not relative.name.endswith(PARTIAL_SUFFIXES)
 
 
 def iter_raw_files(raw_dir: Path) -> Iterator[Path]:
-    """Every regular file below raw_dir (sorted, hidden files and symlinks escaping it skipped)."""
-    root = raw_dir.resolve()
-    for path in sorted(raw_dir.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
+    """Every regular file below raw_dir whose real location is inside it, sorted."""
+    root = Path(raw_dir)
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not is_candidate_name(relative):
             continue
-        resolved = path.resolve()
-        # A symlink pointing outside RAW_DIR must not pull foreign files in.
-        if root != resolved and root not in resolved.parents:
+        resolved = resolve_inside(root, relative)
+        if resolved is None or not resolved.is_file():
             continue
         yield path
 
 
-def land_bytes(data: bytes, source_path: str, now: datetime | None = None) -> LandedFile:
-    report_id = hashlib.sha256(data).hexdigest()
+def decode_landed(data: bytes) -> tuple[str | None, str | None, str | None, str]:
+    """(text, encoding, error, content_type) for a file's bytes; HTML is reduced to text here.
+
+    Converting at landing keeps `landed_files.text` the text whose lines the
+    facts' source_line point at.
+    """
     if len(data) > MAX_TEXT_BYTES:
-        decoded_text, encoding, error = None, None, f"file too large to parse ({len(data)} bytes)"
-    else:
-        decoded = decode_bytes(data)
-        decoded_text, encoding, error = decoded.text, decoded.encoding, decoded.error
+        return None, None, f"file too large to parse ({len(data)} bytes > {MAX_TEXT_BYTES})", "unknown"
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        return None, decoded.encoding, decoded.error, "unknown"
+    if is_html(decoded.text):
+        try:
+            text = html_to_text(decoded.text)
+        except Exception as exc:  # noqa: BLE001 - a hostile page must not stop landing
+            return None, decoded.encoding, f"HTML could not be reduced to text: {exc}", "html"
+        return text[:MAX_KEPT_TEXT_CHARS], decoded.encoding, None, "html"
+    return decoded.text[:MAX_KEPT_TEXT_CHARS], decoded.encoding, None, "text"
+
+
+def land_bytes(data: bytes, source_path: str, now: datetime | None = None) -> LandedFile:
+    text, encoding, error, content_type = decode_landed(data)
     return LandedFile(
-        report_id=report_id,
+        report_id=hashlib.sha256(data).hexdigest(),
         source_path=source_path,
         file_name=os.path.basename(source_path),
         size_bytes=len(data),
         encoding=encoding,
         decode_error=error,
-        text=decoded_text,
+        text=text,
         raw_bytes=data,
         ingested_at=now or datetime.now(UTC).replace(tzinfo=None),
+        content_type=content_type,
     )
 
 
-def land_file(path: Path, now: datetime | None = None) -> LandedFile:
+def _unreadable(path: Path, reason: str, now: datetime | None) -> LandedFile:
+    """A file that cannot be read is still recorded, keyed by its path."""
+    return LandedFile(
+        report_id=hashlib.sha256(f"unreadable:{path}".encode()).hexdigest(),
+        source_path=str(path), file_name=path.name, size_bytes=0, encoding=None,
+        decode_error=f"unreadable: {reason}", text=None, raw_bytes=None,
+        ingested_at=now or datetime.now(UTC).replace(tzinfo=None), content_type="unknown",
+    )
+
+
+def _open_inside(root: Path | None, path: Path) -> int:
+    """An fd for path, refusing anything whose real location is outside root or not a regular file."""
+    target = path
+    if root is not None:
+        resolved = resolve_inside(root, path.relative_to(root) if path.is_absolute() else path)
+        if resolved is None:
+            raise PermissionError(f"{path} resolves outside {root}")
+        target = resolved
+    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise PermissionError(f"{path} is not a regular file")
+    return fd
+
+
+def land_file(path: Path, now: datetime | None = None, root: Path | None = None) -> LandedFile:
+    """Read, hash and decode one file; never raises (an unreadable file is landed with the reason)."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:  # unreadable: still recorded, keyed by the path
-        data = b""
-        landed = land_bytes(data, str(path), now)
-        return LandedFile(**{**_asdict(landed), "decode_error": f"unreadable: {exc}",
-                             "report_id": hashlib.sha256(str(path).encode()).hexdigest()})
-    return land_bytes(data, str(path), now)
-
-
-def _asdict(landed: LandedFile) -> dict:
-    return {f: getattr(landed, f) for f in LandedFile.__slots__}
+        fd = _open_inside(root, path)
+    except OSError as exc:
+        return _unreadable(path, str(exc), now)
+    try:
+        st = os.fstat(fd)
+        with os.fdopen(fd, "rb") as fh:
+            if st.st_size > MAX_LANDED_BYTES:
+                digest, size = hashlib.sha256(), 0
+                while chunk := fh.read(_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                return LandedFile(
+                    report_id=digest.hexdigest(), source_path=str(path), file_name=path.name,
+                    size_bytes=size, encoding=None,
+                    decode_error=f"file too large to land ({size} bytes > {MAX_LANDED_BYTES}); bytes not kept",
+                    text=None, raw_bytes=None, ingested_at=now or datetime.now(UTC).replace(tzinfo=None),
+                    content_type="unknown", mtime_ns=st.st_mtime_ns,
+                )
+            data = fh.read()
+    except OSError as exc:
+        return _unreadable(path, str(exc), now)
+    return replace(land_bytes(data, str(path), now), mtime_ns=st.st_mtime_ns)

@@ -28,8 +28,13 @@ _PERIOD_PATTERNS = (
     re.compile(r"^[((]?\s*" + _YEAR + r"\s*年度\s*[))]?$"),
 )
 _DATE_FIELDS = ("发布日期", "发布时间", "发文日期", "成文日期", "印发日期", "日期", "时间")
+# The generic 日期/时间 fields count only when they are not part of a longer label (统计时间).
 _HEADER_DATE = re.compile(
-    r"(" + "|".join(_DATE_FIELDS) + r")\s*[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    r"(发布日期|发布时间|发文日期|成文日期|印发日期|(?<![\u4e00-\u9fff])日期|(?<![\u4e00-\u9fff])时间)"
+    r"\s*[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)(?!\s*日?\s*(?:至|到|~|—))"
+)
+_BARE_NUMERIC_DATE = re.compile(
+    r"^[((]?\s*(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[))]?$"
 )
 _CN_DATE = rf"([\d{_CN_DIGIT}]{{4}})\s*年\s*([\d{_CN_DIGIT}十]{{1,3}})\s*月\s*([\d{_CN_DIGIT}十]{{1,3}})\s*日"
 _BARE_DATE = re.compile(r"^[((]?\s*" + _CN_DATE + r"\s*[))]?$")
@@ -117,21 +122,29 @@ def published_date(lines: list[str], title_index: int | None) -> tuple[date, int
     for i, line in enumerate(lines[:60]):
         for m in _HEADER_DATE.finditer(line):
             d = _valid_date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
-            rank = _DATE_FIELDS.index(m.group(1))
+            rank = _DATE_FIELDS.index(m.group(1)) if m.group(1) in _DATE_FIELDS else len(_DATE_FIELDS)
             if d and (best is None or rank < best[0]):
                 best = (rank, d, i)
     if best:
         return best[1], best[2]
     if title_index is not None:
         for i in range(title_index + 1, min(len(lines), title_index + 6)):
-            m = _BARE_DATE.match(lines[i].strip())
-            if m and (d := _cn_date(m)):
+            if (d := _bare_date(lines[i])) is not None:
                 return d, i
     tail = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()][-8:]
     for i, s in reversed(tail):
-        m = _BARE_DATE.match(s)
-        if m and (d := _cn_date(m)):
+        if (d := _bare_date(s)) is not None:
             return d, i
+    return None
+
+
+def _bare_date(line: str) -> date | None:
+    """A line holding only a date: 2020年1月15日, 二〇二〇年一月十五日, 2020-01-15, 2020/1/15."""
+    s = line.strip()
+    if m := _BARE_DATE.match(s):
+        return _cn_date(m)
+    if m := _BARE_NUMERIC_DATE.match(s):
+        return _valid_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
     return None
 
 
@@ -142,9 +155,6 @@ def extract_metadata(lines: list[str]) -> tuple[ReportMeta, list[ParseIssue]]:
     title = find_title(lines)
     if title:
         meta.title = title[1]
-    meta.region, region_issues = resolve_region_with_issues(lines)
-    issues.extend(region_issues)
-
     year = year_from_title(title[1]) if title else None
     if year:
         meta.year, meta.year_source = year, "title"
@@ -157,6 +167,9 @@ def extract_metadata(lines: list[str]) -> tuple[ReportMeta, list[ParseIssue]]:
     else:
         issues.append(ParseIssue("year_unresolved", "no year found in title, statistics period or body",
                                  "warning"))
+
+    meta.region, region_issues = resolve_region_with_issues(lines, meta.year)
+    issues.extend(region_issues)
 
     if title and meta.year_source == "title":
         period = year_from_period(lines)

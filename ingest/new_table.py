@@ -10,25 +10,24 @@ indicator codes, invariants) comes from `ingest/forms/new_*.yaml`. The parser:
    form order (fuzzy, tolerant to misnumbering and missing lines), and gives
    each line the figures that follow its label;
 3. when a line has more or fewer figures than columns, or digits are glued,
-   enumerates placements/splits and keeps those that satisfy the form's rules,
-   solving each table jointly (column rules often settle one row's doubt);
-4. emits only cells that are equal in every surviving candidate, and records
-   each repair or remaining ambiguity as a ParseIssue.
+   lists the readings that keep the rules inside the line (ingest.new_table_repair:
+   a bounded search pruned by the invariants, no blind enumeration), then narrows
+   them with the rules across lines (column sums, 一+二 = (七)+四);
+4. emits only cells that are equal in every surviving reading, and records
+   each repair or remaining ambiguity (with the row's raw text) as a ParseIssue.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from ingest.forms import Form, FormRow, fact_key, load_forms, split_fact_key
 from ingest.models import Fact, ParseIssue, TableResult
+from ingest.new_table_repair import Equation, Printed, Row, SumRule, narrow, row_candidates, row_violated
 from ingest.numbers import BLANK_CELLS, parse_number_cell
 
 FORM_CODES = ("new_2021", "new_2019")
@@ -39,10 +38,7 @@ WINDOW = 12  # form lines ahead that a fuzzy label may match; farther needs an e
 MIN_FAR_LABEL = 4  # shortest label allowed to jump beyond the window
 FUZZY_MIN = 0.75  # SequenceMatcher ratio for a fuzzy label match
 MIN_FIGURE_LINES = 4  # fewer lines with figures than this is not a 2019+ table
-MAX_CANDIDATES = 5000  # per line; beyond this the line is reported, not guessed
-MAX_SPLITS = 300_000  # glued-digit splits tried per line
-MAX_JOINT = 50_000  # assignments tried when solving a table jointly
-TOL = 1e-6
+HEADER_LINES = 12  # lines above a table's first row where its column headings may stand
 
 TokKind = Literal["text", "num", "blank", "gap"]
 
@@ -85,15 +81,6 @@ class LineRead:
     @property
     def values(self) -> list[Tok]:
         return [t for t in self.toks if t.kind in ("num", "blank")]
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One reading of a line: a value (or None = not stated) per column."""
-
-    values: tuple[float | None, ...]
-    inferred: frozenset[int] = frozenset()  # positions filled by an invariant, not printed
-    repair: str = ""  # what was done to get here; "" when read as printed
 
 
 # --------------------------------------------------------------------------- labels
@@ -218,7 +205,10 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$
 _NUM = r"(?:约|近)?[+-]?\d[\d,]*(?:\.\d+)?(?:余|多)?"
 _NUM_RE = re.compile(_NUM)
 _CHANGE_RE = re.compile(r"^(增加?|减少?)(\d[\d,]*(?:\.\d+)?)$")
-_TRAILING_NUMS = re.compile(rf"^(?P<text>.*?[^\d\s.,+\-])\s*(?P<nums>{_NUM}(?:\s+{_NUM})*)$")
+_BLANK_MARK = r"(?:[/\\]|-{1,3}|—{1,2})"
+_TRAILING_NUMS = re.compile(
+    rf"^(?P<text>.*?[^\d\s.,+\-/\\—–])(?:\s*(?P<first>{_NUM})|\s+(?P<first_blank>{_BLANK_MARK}))"
+    rf"(?P<rest>(?:\s+(?:{_NUM}|{_BLANK_MARK}))*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -242,7 +232,9 @@ def _piece_tokens(piece: str, line: int) -> list[Tok]:
         return [Tok("blank", p, line) if _is_blank(p) else Tok("num", _value_piece(p) or p, line) for p in parts]
     m = _TRAILING_NUMS.match(piece)
     if m and _CJK.search(m.group("text")):
-        return [Tok("text", m.group("text"), line)] + [Tok("num", p, line) for p in m.group("nums").split()]
+        cells = [m.group("first") or m.group("first_blank"), *m.group("rest").split()]
+        return [Tok("text", m.group("text").strip(), line)] + [
+            Tok("blank", c, line) if _is_blank(c) else Tok("num", _value_piece(c) or c, line) for c in cells]
     return [Tok("text", piece, line)]
 
 
@@ -266,28 +258,59 @@ def tokenize(lines: list[str]) -> list[Tok]:
 # --------------------------------------------------------------------------- reading lines
 
 
-def _best_spec(text: str, specs: tuple[LineSpec, ...], pos: int) -> tuple[int, float] | None:
+@lru_cache(maxsize=65536)
+def _spec_scores(norm: str, form_code: str) -> tuple[tuple[float, float, float], ...]:
+    """Per form line: (best score, best score of a long label, best exact score) for a text."""
+    out = []
+    for spec in line_specs(form_code):
+        near = far_long = exact = 0.0
+        for label in spec.labels:
+            sc = label_score(norm, label)
+            near = max(near, sc)
+            if sc >= 1.0 and len(label) >= MIN_FAR_LABEL:
+                far_long = max(far_long, sc)
+            if sc >= 2.0:
+                exact = max(exact, sc)
+        out.append((near, far_long, exact))
+    return tuple(out)
+
+
+def _best_spec(text: str, form_code: str, pos: int, figures_follow: bool) -> tuple[int, float] | None:
+    """The form line a text cell names, searching forward from `pos`.
+
+    Beyond WINDOW lines ahead only an unmistakable label counts: a long one contained
+    in the text, or one equal to the text and followed directly by figures (a short
+    label such as 总计 is also a column heading, which no figures follow).
+    """
     norm = normalize_label(text)
     if not norm:
         return None
+    scores = _spec_scores(norm, form_code)
     best: tuple[int, float] | None = None
-    for j in range(pos, len(specs)):
-        far = j - pos >= WINDOW
-        score = 0.0
-        for label in specs[j].labels:
-            s = label_score(norm, label)
-            if far and (s < 1.0 or len(label) < MIN_FAR_LABEL):
-                s = 0.0
-            score = max(score, s)
+    for j in range(pos, len(scores)):
+        near, far_long, exact = scores[j]
+        score = near if j - pos < WINDOW else max(far_long, exact if figures_follow else 0.0)
         if score > 0 and (best is None or score > best[1] + 1e-9):
             best = (j, score)
     return best
+
+
+def _figures_follow(toks: list[Tok]) -> list[bool]:
+    """Per token: whether the next token that is not an empty line is a figure or a blank cell."""
+    out = [False] * len(toks)
+    nxt = False
+    for i in range(len(toks) - 1, -1, -1):
+        out[i] = nxt
+        if toks[i].kind != "gap":
+            nxt = toks[i].kind in ("num", "blank")
+    return out
 
 
 def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
     """Assign figures to form lines by walking labels in form order."""
     specs = line_specs(form_code)
     headers = header_words(form_code)
+    follow = _figures_follow(toks)
     reads: list[LineRead] = []
     current: LineRead | None = None
     pos = 0
@@ -305,14 +328,16 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
             pos = pos_before
         current = None
 
-    for tok in toks:
+    for i, tok in enumerate(toks):
         if tok.kind == "text":
-            hit = _best_spec(tok.text, specs, pos)
+            hit = _best_spec(tok.text, form_code, pos, follow[i])
             if hit is not None:
-                j, _ = hit
-                if current is not None and current.spec is specs[j] and not current.values:
+                if current is not None and current.spec is specs[hit[0]] and not current.values:
                     continue  # label continued on the next line
                 finish()
+                hit = _best_spec(tok.text, form_code, pos, follow[i])  # finish() may have moved back
+            if hit is not None:
+                j, _ = hit
                 pos_before = pos
                 current = LineRead(specs[j], tok.line)
                 pos = j + 1
@@ -327,29 +352,14 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
     return [r for r in reads if r.spec.cells]
 
 
-# --------------------------------------------------------------------------- candidates
+# --------------------------------------------------------------------------- readings
 
 
-def _number(tok: Tok) -> tuple[float, bool] | None:
+def _number(tok: Tok) -> float | None:
     # parse_number_cell reads unsigned figures; 本年增/减 columns may print a sign.
     sign = -1.0 if tok.text.startswith("-") else 1.0
     n = parse_number_cell(tok.text.lstrip("+-"))
-    return None if n is None else (sign * n.value, n.approx)
-
-
-def digit_splits(digits: str, pieces: int) -> Iterator[tuple[str, ...]]:
-    """Ways to cut a digit string into `pieces` numbers without leading zeros."""
-    if pieces == 1:
-        if digits == "0" or not digits.startswith("0"):
-            yield (digits,)
-        return
-    if digits.startswith("0"):
-        for rest in digit_splits(digits[1:], pieces - 1):
-            yield ("0",) + rest
-        return
-    for cut in range(1, len(digits) - pieces + 2):
-        for rest in digit_splits(digits[cut:], pieces - 1):
-            yield (digits[:cut],) + rest
+    return None if n is None else sign * n.value
 
 
 def _trim_gaps(toks: list[Tok], n: int) -> list[Tok] | None:
@@ -362,88 +372,29 @@ def _trim_gaps(toks: list[Tok], n: int) -> list[Tok] | None:
     return None
 
 
-def line_candidates(read: LineRead, n: int, fits: Callable[[tuple[float | None, ...]], bool] | None = None
-                    ) -> tuple[list[Candidate], str]:
-    """Readings of a line's figures under n columns, and the kind of repair needed.
+def _printed(vals: list[Tok]) -> list[Printed] | None:
+    """Cells as the repair search takes them: digit runs (maybe glued), other figures, blanks."""
+    out: list[Printed] = []
+    for t in vals:
+        if t.kind == "blank":
+            out.append(None)
+        elif t.text.isdigit() and len(t.text) > 1:
+            out.append(t.text)
+        else:
+            v = _number(t)
+            if v is None:
+                return None
+            out.append(v)
+    return out
 
-    `fits` tells whether a full reading satisfies the rules inside the line; glued-digit
-    splits are filtered by it as they are enumerated, since a long glued row has far
-    more splits than could be kept.
-    """
+
+def _cell_values(read: LineRead, n: int) -> list[Tok]:
     vals = read.values
     if len(vals) < n:
         filled = _trim_gaps(read.toks, n)
         if filled is not None:
-            vals = filled
-    parsed: list[float | None] = []
-    for t in vals:
-        if t.kind == "blank":
-            parsed.append(None)
-        else:
-            num = _number(t)
-            if num is None:
-                return [], "unreadable"
-            parsed.append(num[0])
-    k = len(parsed)
-    if k == n:
-        return [Candidate(tuple(parsed))], ""
-    out: list[Candidate] = []
-    if k > n:
-        for drop in itertools.combinations(range(k), k - n):
-            kept = tuple(v for i, v in enumerate(parsed) if i not in drop)
-            dropped = ", ".join(vals[i].text or "blank" for i in drop)
-            out.append(Candidate(kept, repair=f"dropped extra cell(s) {dropped}"))
-            if len(out) > MAX_CANDIDATES:
-                return [], "too_many"
-        return out, "extra"
-    missing = n - k
-    splits = _split_candidates(vals, parsed, missing, fits or (lambda _: True))
-    if splits is None:
-        return [], "too_many"
-    out.extend(splits)
-    if missing <= 2:
-        for holes in itertools.combinations(range(n), missing):
-            it = iter(parsed)
-            values = tuple(None if i in holes else next(it) for i in range(n))
-            out.append(Candidate(values, frozenset(holes), f"missing cell(s) at column(s) {list(holes)}"))
-    if len(out) > MAX_CANDIDATES:
-        return [], "too_many"
-    return out, "missing"
-
-
-def _split_candidates(vals: list[Tok], parsed: list[float | None], missing: int,
-                      fits: Callable[[tuple[float | None, ...]], bool]) -> list[Candidate] | None:
-    """Splits of glued digit tokens adding `missing` cells that fit the line; None if too many to try."""
-    glued = [i for i, t in enumerate(vals) if t.kind == "num" and t.text.isdigit() and len(t.text) > 1]
-    out: list[Candidate] = []
-    tried = 0
-    text = " ".join(vals[i].text for i in glued)
-    for extra in _distributions(missing, [len(vals[i].text) - 1 for i in glued]):
-        options = []
-        for i, t in enumerate(vals):
-            if i in glued and extra[glued.index(i)]:
-                options.append(list(digit_splits(t.text, extra[glued.index(i)] + 1)))
-            else:
-                options.append([(parsed[i],)])
-        for combo in itertools.product(*options):
-            tried += 1
-            if tried > MAX_SPLITS:
-                return None
-            values = tuple(float(v) if isinstance(v, str) else v for piece in combo for v in piece)
-            if fits(values):
-                out.append(Candidate(values, repair=f"split glued digits {text!r}"))
-    return out
-
-
-def _distributions(total: int, caps: list[int]) -> Iterator[tuple[int, ...]]:
-    """Ways to share `total` extra pieces among glued tokens, each at most its cap."""
-    if not caps:
-        if total == 0:
-            yield ()
-        return
-    for first in range(min(total, caps[0]) + 1):
-        for rest in _distributions(total - first, caps[1:]):
-            yield (first,) + rest
+            return filled
+    return vals
 
 
 # --------------------------------------------------------------------------- invariants
@@ -472,124 +423,120 @@ def keyed_rules(form_code: str) -> tuple[KeyedRule, ...]:
     )
 
 
-def _with_derived(values: dict[str, float | None], rules: tuple[KeyedRule, ...]) -> dict[str, float | None]:
-    out = dict(values)
-    for r in rules:
-        if r.derive:
-            parts = [out.get(p) for p in r.parts]
-            out[r.total] = sum(parts) if all(p is not None for p in parts) else None  # type: ignore[misc]
-    return out
+@cache
+def equations(form_code: str) -> tuple[Equation, ...]:
+    """The form's sum rules over printed figures: derived figures replaced by their parts."""
+    rules = keyed_rules(form_code)
+    derived = {r.total: r.parts for r in rules if r.derive and r.op == "eq"}
+
+    def expand(keys: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p for k in keys for p in derived.get(k, (k,)))
+
+    return tuple(Equation(r.name, expand((r.total,)), expand(r.parts))
+                 for r in rules if not r.derive and r.op == "eq")
 
 
-def violations(values: dict[str, float | None], rules: tuple[KeyedRule, ...]) -> int:
-    """Checkable rules broken by these values (rules with an unstated figure are skipped)."""
-    full = _with_derived(values, rules)
-    bad = 0
-    for r in rules:
-        if r.derive:
-            continue
-        total = full.get(r.total)
-        parts = [full.get(p) for p in r.parts]
-        if total is None or any(p is None for p in parts):
-            continue
-        if r.op == "eq":
-            bad += abs(total - sum(parts)) > TOL * max(1.0, abs(total))  # type: ignore[arg-type]
-        else:
-            bad += any(p > total + TOL for p in parts)  # type: ignore[operator]
-    return bad
-
-
-def _resolve_inferred(cand: Candidate, keys: list[str], rules: tuple[KeyedRule, ...]) -> Candidate:
-    """Fill lost cells that a rule within the line determines (e.g. total = sum of columns)."""
-    if not cand.inferred:
-        return cand
-    values = list(cand.values)
-    holes = set(cand.inferred)
+@cache
+def row_rules(keys: tuple[str, ...], form_code: str) -> tuple[SumRule, ...]:
+    """The form's sum rules that live inside one row, by column position."""
     index = {k: i for i, k in enumerate(keys)}
-    changed = True
-    while holes and changed:
-        changed = False
-        for r in rules:
-            if r.derive or r.op != "eq" or r.total not in index or not all(p in index for p in r.parts):
-                continue
-            members = [index[r.total]] + [index[p] for p in r.parts]
-            unknown = [m for m in members if m in holes]
-            if len(unknown) != 1 or any(values[m] is None for m in members if m not in holes):
-                continue
-            u = unknown[0]
-            parts_sum = sum(values[index[p]] or 0.0 for p in r.parts if index[p] != u)
-            v = parts_sum if u == index[r.total] else (values[index[r.total]] or 0.0) - parts_sum
-            if v < -TOL:
-                return Candidate(tuple(values), frozenset(), "impossible")
-            values[u] = round(v, 6)
-            holes.discard(u)
-            changed = True
-    return Candidate(tuple(values), cand.inferred, cand.repair if not holes else cand.repair + " (unresolved)")
+    out = []
+    for eq in equations(form_code):
+        if len(eq.lhs) == 1 and all(k in index for k in (*eq.lhs, *eq.rhs)):
+            out.append(SumRule(index[eq.lhs[0]], tuple(index[p] for p in eq.rhs)))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- solving a table
 
 
 @dataclass(slots=True)
 class Slot:
-    """A line being solved: its keys per column and its surviving candidates."""
+    """A line being solved: its cells, its readings, and why it needed repair."""
 
     read: LineRead
     cells: tuple[LineCell, ...]
-    keys: list[str]
-    candidates: list[Candidate]
+    row: Row
     kind: str  # "", "extra", "missing", "unreadable", "too_many"
+    cell_texts: tuple[str, ...] = ()
 
 
-def _unresolved(c: Candidate) -> int:
-    return sum(1 for i in c.inferred if c.values[i] is None) + (1000 if c.repair.endswith("impossible") else 0)
+def _cells_for(spec: LineSpec, with_optional: bool) -> tuple[LineCell, ...]:
+    return tuple(c for c in spec.cells if with_optional or not c.optional)
 
 
-def _prune_within(slot: Slot, rules: tuple[KeyedRule, ...]) -> None:
-    """Keep the candidates that best satisfy the rules living inside this one line."""
-    if len(slot.candidates) <= 1:
-        return
-    local = tuple(r for r in rules if not r.derive and {r.total, *r.parts} <= set(slot.keys))
-    scored = {}
-    for c in slot.candidates:
-        score = (_unresolved(c), violations(dict(zip(slot.keys, c.values, strict=True)), local))
-        scored.setdefault(c.values, (score, c))
-    best = min(s for s, _ in scored.values())
-    slot.candidates = [c for s, c in scored.values() if s == best]
+def _slot(read: LineRead, with_optional: bool, form_code: str) -> Slot:
+    cells = _cells_for(read.spec, with_optional)
+    keys = tuple(c.key for c in cells)
+    vals = _cell_values(read, len(cells))
+    printed = _printed(vals)
+    texts = tuple(t.text for t in vals)
+    if printed is None:
+        return Slot(read, cells, Row(keys, []), "unreadable", texts)
+    cands, kind = row_candidates(printed, len(cells), row_rules(keys, form_code), texts)
+    return Slot(read, cells, Row(keys, cands), kind, texts)
 
 
-def solve(slots: list[Slot], rules: tuple[KeyedRule, ...]) -> list[list[Candidate]]:
-    """Per slot, the candidates that appear in some best joint assignment."""
-    fixed: dict[str, float | None] = {}
-    open_slots = []
+def _optional_choice(reads: list[LineRead], toks: list[Tok], form_code: str) -> dict[str, tuple[bool, bool]]:
+    """Per section: (whether most rows print the optional columns, whether the headings name them).
+
+    Rows whose figure count tells (as many as with, or without, the optional columns
+    such as 小计) decide by majority; when none tells (glued digits), the headings do.
+    """
+    form = load_forms()[form_code]
+    out: dict[str, tuple[bool, bool]] = {}
+    for section in {r.spec.section for r in reads}:
+        rows = [r for r in reads if r.spec.section == section]
+        full = len(rows[0].spec.cells)
+        base = len(_cells_for(rows[0].spec, False))
+        if full == base:
+            out[section] = (False, False)
+            continue
+        optional = {n for c in form.columns if c.get("table") == section and c.get("optional")
+                    for n in _labels(str(c["label"]), *c.get("aliases", ()))}
+        first = min(r.label_line for r in rows) - HEADER_LINES
+        last = max(t.line for r in rows for t in r.toks)
+        named = any(t.kind == "text" and first <= t.line <= last and normalize_label(t.text) in optional
+                    for t in toks)
+        n_full = sum(len(r.values) == full for r in rows)
+        n_base = sum(len(r.values) == base for r in rows)
+        out[section] = (n_full > n_base if n_full != n_base else named, named)
+    return out
+
+
+def _broken_rows(slots: list[Slot], form_code: str) -> int:
+    """Rows with no reading, or none keeping the rules inside the row."""
+    return sum(1 for s in slots if not s.row.candidates
+               or all(row_violated(c.values, row_rules(s.row.keys, form_code)) for c in s.row.candidates))
+
+
+def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str) -> list[Slot]:
+    """Slots of one table; the other column set is tried when most rows break the row rules,
+    or when the headings name an optional column the rows seem to lack.
+
+    (A conversion that lost the 总计 column of a table with a 小计 column prints as
+    many figures per row as a table without 小计: the row sums, else the headings, tell.)
+    """
+    with_optional, named = choice
+    slots = [_slot(read, with_optional, form_code) for read in reads]
+    if all(len(_cells_for(r.spec, True)) == len(_cells_for(r.spec, False)) for r in reads):
+        return slots
+    broken = _broken_rows(slots, form_code)
+    headings_disagree = named and not with_optional
+    if 2 * broken <= len(slots) and not headings_disagree:
+        return slots
+    other = [_slot(read, not with_optional, form_code) for read in reads]
+    other_broken = _broken_rows(other, form_code)
+    return other if other_broken < broken or (headings_disagree and other_broken == broken) else slots
+
+
+def solve(slots: list[Slot], form_code: str) -> None:
+    """Narrow every slot's readings by the rules across rows, then prefer fully placed readings."""
+    narrow([s.row for s in slots], equations(form_code))
     for s in slots:
-        if len(s.candidates) == 1:
-            fixed.update(zip(s.keys, s.candidates[0].values, strict=True))
-        elif s.candidates:
-            open_slots.append(s)
-    survivors: list[list[Candidate]] = [list(s.candidates) for s in slots]
-    if not open_slots:
-        return survivors
-    size = math.prod(len(s.candidates) for s in open_slots)
-    best_score: tuple[int, int] | None = None
-    best: list[tuple[Candidate, ...]] = []
-    if size <= MAX_JOINT:
-        for combo in itertools.product(*(s.candidates for s in open_slots)):
-            values = dict(fixed)
-            for s, c in zip(open_slots, combo, strict=True):
-                values.update(zip(s.keys, c.values, strict=True))
-            score = (sum(_unresolved(c) for c in combo), violations(values, rules))
-            if best_score is None or score < best_score:
-                best_score, best = score, [combo]
-            elif score == best_score:
-                best.append(combo)
-        for s, kept in zip(open_slots, zip(*best, strict=True), strict=True):
-            survivors[slots.index(s)] = list(dict.fromkeys(kept))
-        return survivors
-    # Too many joint readings: judge each line against the settled lines only.
-    for s in open_slots:
-        scored = [((_unresolved(c), violations({**fixed, **dict(zip(s.keys, c.values, strict=True))}, rules)), c)
-                  for c in s.candidates]
-        low = min(sc for sc, _ in scored)
-        survivors[slots.index(s)] = [c for sc, c in scored if sc == low]
-    return survivors
+        if len(s.row.candidates) > 1:
+            fewest = min(c.unresolved for c in s.row.candidates)
+            s.row.candidates = [c for c in s.row.candidates if c.unresolved == fewest]
 
 
 # --------------------------------------------------------------------------- facts
@@ -610,59 +557,29 @@ def _issue(code: str, message: str, read: LineRead, lines: list[str], severity: 
     return ParseIssue(code, message, severity, line, text)  # type: ignore[arg-type]
 
 
-def _approx_flags(read: LineRead, n: int) -> list[bool]:
-    vals = read.values
-    if len(vals) != n:
+def _approx_flags(slot: Slot) -> list[bool]:
+    n = len(slot.cells)
+    if len(slot.cell_texts) != n:
         return [False] * n
-    return [bool(re.search(r"[余多约近]", t.text)) for t in vals]
+    return [bool(re.search(r"[余多约近]", t)) for t in slot.cell_texts]
 
 
-def _cells_for(spec: LineSpec, with_optional: bool) -> tuple[LineCell, ...]:
-    return tuple(c for c in spec.cells if with_optional or not c.optional)
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}" if abs(v) < 1e15 else str(v)
 
 
-def _slots(reads: list[LineRead], with_optional: bool, rules: tuple[KeyedRule, ...]) -> list[Slot]:
-    slots = []
-    for read in reads:
-        cells = _cells_for(read.spec, with_optional)
-        keys = [c.key for c in cells]
-        local = tuple(r for r in rules if not r.derive and {r.total, *r.parts} <= set(keys))
-
-        def fits(values: tuple[float | None, ...], keys: list[str] = keys, local=local) -> bool:
-            return violations(dict(zip(keys, values, strict=True)), local) == 0
-
-        cands, kind = line_candidates(read, len(cells), fits)
-        slots.append(Slot(read, cells, keys, cands, kind))
-    return slots
-
-
-def _uses_optional(reads: list[LineRead]) -> dict[str, bool]:
-    """Per section: whether most lines print the optional columns (e.g. a 小计 column)."""
-    out: dict[str, bool] = {}
-    for section in {r.spec.section for r in reads}:
-        rows = [r for r in reads if r.spec.section == section]
-        full = len(rows[0].spec.cells)
-        base = len(_cells_for(rows[0].spec, False))
-        if full == base:
-            out[section] = False
-            continue
-        n_full = sum(len(r.values) == full for r in rows)
-        out[section] = n_full > sum(len(r.values) == base for r in rows)
-    return out
-
-
-def _emit(slot: Slot, kept: list[Candidate], form_code: str, lines: list[str]) -> tuple[list[Fact], list[ParseIssue]]:
+def _emit(slot: Slot, form_code: str, lines: list[str]) -> tuple[list[Fact], list[ParseIssue]]:
     read = slot.read
+    kept = slot.row.candidates
     facts: list[Fact] = []
     issues: list[ParseIssue] = []
+    count = f"{read.spec.key}: {len(slot.cell_texts)} cells under {len(slot.cells)} columns"
     if not kept:
-        what = {"unreadable": "a cell is not a number", "too_many": "too many possible readings"}.get(
-            slot.kind, "no reading fits the columns")
-        issues.append(_issue("row_unreadable",
-                             f"{read.spec.key}: {len(read.values)} cells under {len(slot.cells)} columns, {what}; "
-                             "no figure emitted", read, lines))
+        what = {"unreadable": "a cell is not a number",
+                "too_many": "too many possible readings to try"}.get(slot.kind, "no reading fits the columns")
+        issues.append(_issue("row_unreadable", f"{count}, {what}; no figure emitted", read, lines))
         return facts, issues
-    approx = _approx_flags(read, len(slot.cells))
+    approx = _approx_flags(slot)
     line, text = _source(read, lines)
     ambiguous = []
     for i, cell in enumerate(slot.cells):
@@ -681,18 +598,18 @@ def _emit(slot: Slot, kept: list[Candidate], form_code: str, lines: list[str]) -
         ))
     repairs = sorted({c.repair for c in kept if c.repair})
     if ambiguous:
+        readings = "; ".join("[" + ", ".join(_fmt(v) for v in c.values) + "]" for c in kept[:6])
         issues.append(_issue(
             "row_ambiguous",
-            f"{read.spec.key}: {len(read.values)} cells under {len(slot.cells)} columns; {len(kept)} readings "
-            f"satisfy the form's rules equally ({'; '.join(repairs)}); no figure for column(s) {ambiguous}",
+            f"{count}; {len(kept)} readings satisfy the form's rules equally ({readings}); "
+            f"no figure for column(s) {ambiguous}",
             read, lines))
     elif repairs:
-        chosen = ", ".join("-" if v is None else f"{v:g}" for v in kept[0].values)
+        chosen = ", ".join(_fmt(v) for v in kept[0].values)
         code = "glued_digits_split" if any("glued" in r for r in repairs) else "row_cells_repaired"
         issues.append(_issue(
             code,
-            f"{read.spec.key}: {len(read.values)} cells under {len(slot.cells)} columns; "
-            f"{'; '.join(repairs)}; chose [{chosen}], the only reading consistent with the form's rules",
+            f"{count}; {'; '.join(repairs)}; chose [{chosen}], the only reading consistent with the form's rules",
             read, lines, "info"))
     return facts, issues
 
@@ -739,20 +656,17 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None) 
     form = load_forms()[form_code]
     toks = tokenize(lines) if toks is None else toks
     reads = read_lines(toks, form_code)
-    optional = _uses_optional(reads)
-    rules = keyed_rules(form_code)
+    optional = _optional_choice(reads, toks, form_code)
     result = TableResult(form_code, rows_expected=sum(1 for s in line_specs(form_code) if s.cells),
                          rows_found=len(reads))
     by_section: dict[str, list[LineRead]] = {}
     for read in reads:
         by_section.setdefault(read.spec.section, []).append(read)
     for section, section_reads in by_section.items():
-        slots = _slots(section_reads, optional.get(section, False), rules)
+        slots = _section_slots(section_reads, optional.get(section, (False, False)), form_code)
+        solve(slots, form_code)
         for slot in slots:
-            slot.candidates = [_resolve_inferred(c, slot.keys, rules) for c in slot.candidates]
-            _prune_within(slot, rules)
-        for slot, kept in zip(slots, solve(slots, rules), strict=True):
-            facts, issues = _emit(slot, kept, form_code, lines)
+            facts, issues = _emit(slot, form_code, lines)
             result.facts.extend(facts)
             result.issues.extend(issues)
     result.facts.extend(_derived_facts(result.facts, form))

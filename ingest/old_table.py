@@ -1,36 +1,44 @@
 """Parser for the pre-2019 statistics table (政府信息公开情况统计表, form old_2008).
 
-The form's rows, labels, units, indicators and invariants come from
-`ingest/forms/old_2008.yaml`. The parser:
+The form's rows, labels, wordings, units, columns and invariants come from
+`ingest/forms/old_2008.yaml`: the 2008-era printings (six request channels,
+本年 and 历年累计 side by side, local wordings such as 受理 and 否决) and the
+2016 revision (four channels, the 回应解读 block) share one row list. The parser:
 
 1. reads the text as cells (`ingest.layout`), whatever the flattening;
 2. classifies every cell: form label (matched fuzzily after stripping
-   numbering, parenthetical notes and punctuation), figure, unit, blank,
-   header furniture, note, or other text;
+   numbering, parenthetical notes and punctuation), label with figures glued
+   on, figure, unit, blank, header furniture, note (序号 cells), or other text;
 3. takes the densest run of form labels followed by figures as the table, so
    prose above it that mentions the same words is ignored;
 4. assigns labels to form rows in sequence (duplicate labels such as 被依法纠错数
    resolve to the next row in form order), tolerant to misnumbering, missing
    rows, extra local rows and present/absent unit cells;
-5. reads each row's figures into this year's column and, where the table
-   prints 历年累计, the cumulative column; glued label+digits cells are split
-   only where the split is unique under the form's invariants.
+5. finds the value columns (header, else row shapes) and reads each row's
+   candidate readings; ambiguous rows (glued digits, lost or surplus cells) are
+   settled by the form's invariants (`ingest.old_table_repair`), and rows with
+   no unique reading emit no figure but a parse issue with the row's text.
+
+Cumulative figures become facts of `<indicator><indicator_suffix>` as the
+form's `cumulative` column declares (e.g. requests_received_cumulative), with
+column_key "cumulative"; they never stand in for this year's figure.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from ingest.forms import Form, FormRow, Rule, get_form
+from ingest.forms import Form, FormRow, fact_key, get_form
 from ingest.layout import Cell, read_cells
 from ingest.models import Fact, ParseIssue, TableResult
 from ingest.numbers import Number, parse_number_cell
+from ingest.old_table_repair import Figure, Reading, RowReadings, digit_splits, ordered, placements, resolve
 
 FORM_CODE = "old_2008"
-CUMULATIVE_SUFFIX = "_cumulative"
 
 MATCH_THRESHOLD = 0.85  # minimum label similarity to call a cell a form row
 TIE_MARGIN = 0.08  # candidates this close to the best are ties, resolved by form order
@@ -45,9 +53,11 @@ _VALUE_RE = re.compile(
     rf"(?P<post>余|多)?(?P<unit>{_UNIT_ALT})?(?P<post2>余|多)?$"
 )
 _GLUED_RE = re.compile(
-    rf"^(?P<label>.*?[^\d\s.,])\s*(?P<unit>{_UNIT_ALT})?\s*(?P<digits>\d[\d.,\s]*?)(?P<approx>余|多)?$"
+    rf"^(?P<label>.*?[^\d\s.,])\s*(?P<unit>{_UNIT_ALT})?\s*(?P<digits>\d[\d.,\s]*?)(?P<approx>余|多)?"
+    rf"\s*(?P<unit2>{_UNIT_ALT})?$"
 )
-_SPLIT_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
+# A label core that ends in figures (with an approximation word or unit after them).
+_ENDS_IN_FIGURE = re.compile(rf"\d(?:余|多)?(?:{_UNIT_ALT})?$")
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.,]|\(\s*[一二三四五六七八九十\d]+\s*\)|[一二三四五六七八九十]+\)"
@@ -188,11 +198,12 @@ def classify(cell: Cell, form: Form) -> Token:
         return Token("note", cell, text)
     # No form label ends in a digit, so trailing digits are figures glued to
     # the label; try that reading before fuzzy matching swallows the digits.
-    glued = _GLUED_RE.match(compact) if core[-1].isdigit() or core[-1] in "余多" else None
+    # Single spaces are kept: "收到申请数 12 18" states two figures, "收到申请数1218" one run.
+    glued = _GLUED_RE.match(re.sub(r"\s+", " ", text.strip())) if _ENDS_IN_FIGURE.search(core) else None
     if glued:
         cands = match_rows(normalize_label(glued["label"]))
         if cands:
-            return Token("glued", cell, text, candidates=cands, unit=glued["unit"],
+            return Token("glued", cell, text, candidates=cands, unit=glued["unit"] or glued["unit2"],
                          digits=glued["digits"].strip(), number=Number(0, bool(glued["approx"])))
     cands = match_rows(core)
     if cands:
@@ -210,10 +221,13 @@ def _merge_split_labels(tokens: list[Token]) -> list[Token]:
             j = i + 1
             while j < len(tokens) and tokens[j].kind == "blank":
                 j += 1
-            if j < len(tokens) and tokens[j].kind == "text" and len(tokens[j].text) <= 20:
-                joined = tok.text + tokens[j].text
+            nxt = tokens[j] if j < len(tokens) else None
+            # The tail may itself resemble a label ("申请数"): joining must then beat both halves.
+            if nxt is not None and nxt.kind in ("text", "label") and len(nxt.text) <= 20:
+                joined = tok.text + nxt.text
                 cands = match_rows(normalize_label(joined))
-                own = tok.candidates[0][1] if tok.candidates else 0.0
+                own = max(tok.candidates[0][1] if tok.candidates else 0.0,
+                          nxt.candidates[0][1] if nxt.candidates else 0.0)
                 if cands and cands[0][1] > own:
                     out.append(Token("label", tok.cell, joined, candidates=cands))
                     i = j + 1
@@ -223,9 +237,20 @@ def _merge_split_labels(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _drop_row_numbers(tokens: list[Token]) -> list[Token]:
+    """A figure first on its line with a label right after it is a 序号 cell, not a figure."""
+    out = list(tokens)
+    for i, tok in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if (tok.kind == "value" and tok.cell.col == 0 and nxt.cell.line == tok.cell.line
+                and nxt.kind in ("label", "glued") and tok.number is not None and not tok.unit):
+            out[i] = Token("note", tok.cell, tok.text)
+    return out
+
+
 def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
     form = get_form(FORM_CODE)
-    return _merge_split_labels([classify(c, form) for c in read_cells(lines, start, end)])
+    return _merge_split_labels(_drop_row_numbers([classify(c, form) for c in read_cells(lines, start, end)]))
 
 
 # ---------------------------------------------------------------- table location
@@ -342,20 +367,32 @@ def _value_count(row: _Row) -> int:
     return sum(1 for t in row.rest if t.kind == "value")
 
 
+def _slot_count(row: _Row, has_unit: bool) -> int:
+    """Cells after the label that can hold a figure (figures and blanks; the unit cell not counted)."""
+    rest = _drop_label_only_lines(row)
+    cells = sum(1 for t in rest if t.kind in ("value", "blank", "unit"))
+    return cells - 1 if has_unit and cells else cells
+
+
 def detect_columns(tokens: list[Token], rows: list[_Row]) -> tuple[int, bool]:
-    """(number of value columns, whether a unit column exists) from headers, else from row shapes."""
+    """(number of value columns, whether a unit column exists) from headers, else from row shapes.
+
+    Without a header naming the columns, a table has two value columns when
+    most rows with a figure have two cells for figures (blank cells count: a
+    历年累计 column is often empty for this year's rows).
+    """
     header_cols = {t.column for t in tokens if t.kind == "header" and t.column}
     has_unit_header = any(t.kind == "header" and re.sub(r"\s", "", t.text) in ("单位", "计量单位") for t in tokens)
+    with_unit = sum(1 for r in rows if any(t.kind == "unit" or (t.kind == "value" and t.unit) for t in r.rest))
+    has_unit = has_unit_header or (bool(rows) and with_unit * 10 >= len(rows) * 3)
     with_values = [r for r in rows if _value_count(r) > 0]
     if "cumulative" in header_cols:
         n_cols = 2
     elif header_cols:
         n_cols = 1
     else:
-        two = sum(1 for r in with_values if _value_count(r) >= 2)
+        two = sum(1 for r in with_values if _value_count(r) >= 2 or _slot_count(r, has_unit) >= 2)
         n_cols = 2 if with_values and two * 2 >= len(with_values) else 1
-    with_unit = sum(1 for r in rows if any(t.kind == "unit" or (t.kind == "value" and t.unit) for t in r.rest))
-    has_unit = has_unit_header or (bool(rows) and with_unit * 10 >= len(rows) * 3)
     return n_cols, has_unit
 
 
@@ -374,8 +411,8 @@ def _drop_label_only_lines(row: _Row) -> list[Token]:
             if not (t.kind == "blank" and t.cell.line in multi and t.cell.line not in keep_lines)]
 
 
-def _row_cells(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token | None], str | None, int]:
-    """Figures per column (None for blank), the unit printed, and how many cells were surplus."""
+def _row_slots(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token], str | None]:
+    """The row's figure and blank cells in order (unit cell and trailing blanks dropped), and its unit."""
     unit = None
     cells: list[Token] = []
     for t in _drop_label_only_lines(row):
@@ -387,9 +424,7 @@ def _row_cells(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token | Non
         cells = cells[1:]  # the blank unit cell
     while len(cells) > n_cols and cells[-1].kind == "blank":
         cells.pop()
-    slots: list[Token | None] = [t if t.kind == "value" else None for t in cells[:n_cols]]
-    slots += [None] * (n_cols - len(slots))
-    return slots, unit, max(0, len(cells) - n_cols)
+    return cells, unit
 
 
 def _unit_and_value(row: FormRow, number: Number, printed: str | None) -> tuple[float, str]:
@@ -399,6 +434,14 @@ def _unit_and_value(row: FormRow, number: Number, printed: str | None) -> tuple[
     return number.value, unit
 
 
+def _row_text(row: _Row, lines: list[str]) -> str:
+    """The row as printed: its line when it stands on one, else its cells joined."""
+    cells = [row.label, *(t for t in row.rest if t.kind in ("unit", "value"))]
+    if len({t.cell.line for t in cells}) == 1:
+        return lines[row.label.cell.line - 1].strip()[:500]
+    return " | ".join(t.text for t in cells if t.text)[:500]
+
+
 def _source_text(row: _Row, lines: list[str], figure: Token) -> str:
     if row.label.cell.line == figure.cell.line:
         return lines[figure.cell.line - 1].strip()[:500]
@@ -406,81 +449,101 @@ def _source_text(row: _Row, lines: list[str], figure: Token) -> str:
     return " | ".join(parts)[:500]
 
 
-def _fact(row: _Row, column: str, value: float, unit: str, approx: bool, line: int, text: str) -> Fact:
+def _figure(row: _Row, tok: Token, unit: str | None, lines: list[str]) -> Figure | None:
+    if tok.kind != "value" or tok.number is None:
+        return None
+    value, out_unit = _unit_and_value(row.row, tok.number, tok.unit or unit)
+    return Figure(value, tok.number.approx, out_unit, tok.cell.line, _source_text(row, lines, tok))
+
+
+def _fact(row: _Row, column: str, suffix: str, fig: Figure) -> Fact:
     r = row.row
-    indicator = r.indicator_code if column == "this_year" else f"{r.indicator_code}{CUMULATIVE_SUFFIX}"
+    indicator = (r.indicator_code or "") + suffix
     return Fact(
-        indicator_code=indicator or "",
-        value=value,
-        unit=unit,
+        indicator_code=indicator,
+        value=fig.value,
+        unit=fig.unit or r.unit,
         source="table",
-        source_line=line,
-        source_text=text,
+        source_line=fig.line,
+        source_text=fig.text,
         channel_code=r.channel_code,
         applicant_type=r.applicant_type,
-        value_qualifier="approx" if approx else "exact",
+        value_qualifier="approx" if fig.approx else "exact",
         form_code=FORM_CODE,
         row_key=r.key,
         column_key=column,
     )
 
 
-# ---------------------------------------------------------------- glued digits
+# ---------------------------------------------------------------- readings of one row
 
 
-def digit_splits(digits: str, n_cols: int) -> list[tuple[float, ...]]:
-    """Readings of a run of glued digits as n_cols figures (本年 ≤ 累计 when two)."""
-    parts = digits.replace(",", "").split()
-    if len(parts) > 1:
-        if len(parts) == n_cols and all(_SPLIT_NUMBER.match(p) for p in parts):
-            return [tuple(float(p) for p in parts)]
-        return []
-    run = parts[0] if parts else ""
-    if n_cols == 1:
-        return [(float(run),)] if _SPLIT_NUMBER.match(run) else []
-    out = []
-    for k in range(1, len(run)):
-        a, b = run[:k], run[k:]
-        if _SPLIT_NUMBER.match(a) and _SPLIT_NUMBER.match(b) and float(a) <= float(b):
-            out.append((float(a), float(b)))
-    return out
+def _fmt(reading: Reading) -> str:
+    return ", ".join("-" if f is None else f"{f.value:g}" for f in reading)
 
 
-def _rule_allows(rule: Rule, key: str, value: float, known: dict[str, float],
-                 printed: set[str]) -> bool | None:
-    """Whether `key = value` keeps an eq rule true; None when other members are unknown.
+def _glued_readings(row: _Row, n_cols: int, lines: list[str]) -> RowReadings:
+    """Readings of a label with its figure(s) glued on; later cells carry any remaining columns."""
+    label = row.label
+    rest = [t for t in row.rest if t.kind in ("value", "blank")]
+    own = 1 if any(t.kind == "value" for t in rest) else n_cols
+    approx = bool(label.number and label.number.approx)
+    text = lines[label.cell.line - 1].strip()[:500]
+    tail = [_figure(row, t, label.unit, lines) for t in rest[:n_cols - own]]
+    tail += [None] * (n_cols - own - len(tail))
+    readings: list[Reading] = []
+    for split in digit_splits(label.digits, own):
+        figs: list[Figure | None] = []
+        for v in split:
+            value, unit = _unit_and_value(row.row, Number(v, approx), label.unit)
+            figs.append(Figure(value, approx, unit, label.cell.line, text))
+        reading = (*figs, *tail)
+        if ordered(reading):
+            readings.append(reading)
+    several = own > 1 or len(label.digits.split()) > 1
+    return RowReadings(_row_key(row.row), readings, "glued_digits_split" if several else "glued_label_figure",
+                       f"digits '{label.digits}'")
 
-    Rows the table does not print at all (the 2008-only request channels in a
-    2016-style table) contribute nothing; rows printed blank stay unknown.
+
+def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
+    """Figure cells of the table's typical row: more than n_cols when it prints columns the form lacks."""
+    widths = Counter(len(_row_slots(r, n_cols, has_unit)[0]) for r in rows
+                     if r.label.kind == "label" and r.row.indicator_code and _value_count(r))
+    return max(widths.most_common(1)[0][0], n_cols) if widths else n_cols
+
+
+def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
+                  width: int | None = None) -> RowReadings | None:
+    """Candidate readings of one located row; None when it states no figure at all.
+
+    A row as wide as the table's typical row is read by position, even where
+    the table prints extra value columns the form lacks (上年, 备注): those are
+    a column, not stray cells.
     """
-    members = [rule.total, *rule.parts]
-    if key not in members or not any(m in printed for m in members if m != key):
+    if row.label.kind == "glued":
+        return _glued_readings(row, n_cols, lines)
+    cells, unit = _row_slots(row, n_cols, has_unit)
+    if not any(t.kind == "value" for t in cells):
         return None
-    vals = {m: (value if m == key else known.get(m, None if m in printed else 0.0)) for m in members}
-    if any(v is None for v in vals.values()):
-        return None
-    return abs(vals[rule.total] - sum(vals[p] for p in rule.parts)) < 1e-9  # type: ignore[misc]
-
-
-def _consistent(split: tuple[float, ...], key: str, rules: list[Rule], known: list[dict[str, float]],
-                printed: set[str]) -> bool:
-    for col, value in enumerate(split):
-        for rule in rules:
-            if _rule_allows(rule, key, value, known[col], printed) is False:
-                return False
-    return True
+    figs = [_figure(row, t, unit, lines) for t in cells]
+    key = _row_key(row.row)
+    if len(cells) == n_cols or len(cells) == (width or n_cols):
+        return RowReadings(key, [tuple(figs[:n_cols])])  # as printed, even where it breaks a rule
+    readings = placements(figs, n_cols)
+    code = "row_value_count" if len(cells) > n_cols else "row_value_placement"
+    return RowReadings(key, readings, code, f"{len(cells)} cell(s) for {n_cols} column(s)")
 
 
 # ---------------------------------------------------------------- main entry
 
 
 def _row_key(row: FormRow) -> str:
-    key = row.indicator_code or ""
-    if row.channel_code != "all":
-        key += f"/{row.channel_code}"
-    if row.applicant_type != "all":
-        key += f"@{row.applicant_type}"
-    return key
+    return fact_key(row.indicator_code or "", row.channel_code, row.applicant_type)
+
+
+def _columns(form: Form, n_cols: int) -> list[tuple[str, str]]:
+    """(column key, indicator suffix) of the first n_cols value columns declared by the form."""
+    return [(c["key"], c.get("indicator_suffix", "")) for c in form.columns][:n_cols]
 
 
 def parse_old_table(lines: list[str]) -> TableResult | None:
@@ -498,28 +561,27 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     issues: list[ParseIssue] = []
     rows = _assign(tokens, form, issues, lines)
     n_cols, has_unit = detect_columns(header_tokens + tokens, rows)
-    columns = ["this_year", "cumulative"][:n_cols]
+    columns = _columns(form, n_cols)
+
+    width = table_width(rows, n_cols, has_unit)
+    if width > n_cols:
+        issues.append(ParseIssue("extra_value_columns", f"the table prints {width - n_cols} value column(s) "
+                                 f"beyond the form's {n_cols}; read by position and ignored", "info", start + 1))
+    located = [(row, _row_readings(row, n_cols, has_unit, lines, width)) for row in rows if row.row.indicator_code]
+    readable = [(row, rr) for row, rr in located if rr is not None]
+    printed = {_row_key(row.row) for row, _ in located}
+    resolve([rr for _, rr in readable], form.rules, [{} for _ in columns], printed)
 
     facts: list[Fact] = []
-    glued: list[_Row] = []
-    for row in rows:
-        if row.row.indicator_code is None:
+    for row, rr in readable:
+        if rr.chosen is None:
+            issues.append(_ambiguous_issue(row, rr, lines))
             continue
-        if row.label.kind == "glued":
-            glued.append(row)
-            continue
-        slots, unit, surplus = _row_cells(row, n_cols, has_unit)
-        if surplus:
-            issues.append(_line_issue("row_value_count", f"row {row.row.key}: {surplus} figure(s) beyond "
-                                      f"the {n_cols} column(s) ignored", row.label.cell.line, lines))
-        for column, tok in zip(columns, slots, strict=True):
-            if tok is None or tok.number is None:
-                continue
-            value, out_unit = _unit_and_value(row.row, tok.number, tok.unit or unit)
-            facts.append(_fact(row, column, value, out_unit, tok.number.approx, tok.cell.line,
-                               _source_text(row, lines, tok)))
-    printed = {_row_key(r.row) for r in rows if r.row.indicator_code}
-    facts.extend(_resolve_glued(glued, facts, form, n_cols, columns, issues, lines, printed))
+        if rr.repair:
+            issues.append(_repair_issue(row, rr, len(rr.readings) > 1, lines))
+        for (column, suffix), fig in zip(columns, rr.chosen, strict=True):
+            if fig is not None:
+                facts.append(_fact(row, column, suffix, fig))
 
     found = {r.row.key for r in rows if r.row.indicator_code}
     data_rows = [r for r in form.rows if r.indicator_code]
@@ -530,74 +592,21 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     return TableResult(FORM_CODE, facts, issues, rows_expected=len(data_rows), rows_found=len(found))
 
 
-def _resolve_glued(glued: list[_Row], facts: list[Fact], form: Form, n_cols: int, columns: list[str],
-                   issues: list[ParseIssue], lines: list[str], printed: set[str]) -> list[Fact]:
-    """Split glued label+digits cells where exactly one reading fits the form's invariants.
-
-    Only error-severity sums are used: rules that real reports often break
-    (warnings) must not decide a figure.
-    """
-    rules = [r for r in form.rules if r.op == "eq" and r.severity == "error"]
-    known: list[dict[str, float]] = [{}, {}]
-    by_row = {r.key: _row_key(r) for r in form.rows}
-    for f in facts:
-        known[0 if f.column_key == "this_year" else 1][by_row[f.row_key or ""]] = f.value
-    pending: dict[int, list[tuple[float, ...]]] = {}
-    for i, row in enumerate(glued):
-        own = n_cols
-        if any(t.kind == "value" for t in row.rest):
-            own = 1  # later cells carry the other column(s)
-        pending[i] = digit_splits(row.label.digits, own)
-    readings_of = dict(pending)
-    out: list[Fact] = []
-    progress = True
-    while progress and pending:
-        progress = False
-        for i in list(pending):
-            row, key = glued[i], _row_key(glued[i].row)
-            options = [s for s in pending[i] if _consistent(s, key, rules, known, printed)]
-            if len(options) != 1:
-                pending[i] = options
-                continue
-            split = options[0]
-            del pending[i]
-            progress = True
-            out.extend(_glued_facts(row, split, columns, n_cols, known, key, lines))
-            if len(split) > 1 or len(row.label.digits.split()) > 1 or n_cols > 1:
-                issues.append(_line_issue("glued_digits_split", f"row {row.row.key}: digits "
-                                          f"'{row.label.digits}' read as {', '.join(f'{v:g}' for v in split)} "
-                                          "(the only split consistent with 本年 ≤ 累计 and the form's sums)",
-                                          row.label.cell.line, lines, "info"))
-            else:
-                issues.append(_line_issue("glued_label_figure", f"row {row.row.key}: figure glued to its "
-                                          f"label, read as {split[0]:g}", row.label.cell.line, lines, "info"))
-    for i, options in pending.items():
-        row = glued[i]
-        readings = "; ".join(", ".join(f"{v:g}" for v in s) for s in readings_of[i]) or "none"
-        fitting = "; ".join(", ".join(f"{v:g}" for v in s) for s in options) or "none"
-        issues.append(_line_issue("glued_digits_ambiguous", f"row {row.row.key}: digits '{row.label.digits}' "
-                                  f"have no unique split (readings: {readings}; consistent with the form's "
-                                  f"sums: {fitting}); no figure emitted", row.label.cell.line, lines))
-    return out
+def _repair_issue(row: _Row, rr: RowReadings, chosen_by_rules: bool, lines: list[str]) -> ParseIssue:
+    assert rr.chosen is not None
+    if rr.repair == "glued_label_figure":
+        message = f"row {row.row.key}: figure glued to its label, read as {_fmt(rr.chosen)}"
+    else:
+        why = ("the only reading consistent with 本年 ≤ 累计 and the form's sums" if chosen_by_rules
+               else "the only reading with 本年 ≤ 累计")
+        message = f"row {row.row.key}: {rr.detail} read as {_fmt(rr.chosen)} ({why})"
+    return ParseIssue(rr.repair or "row_repaired", message, "info", row.label.cell.line, _row_text(row, lines))
 
 
-def _glued_facts(row: _Row, split: tuple[float, ...], columns: list[str], n_cols: int,
-                 known: list[dict[str, float]], key: str, lines: list[str]) -> list[Fact]:
-    out = []
-    approx = bool(row.label.number and row.label.number.approx)
-    text = lines[row.label.cell.line - 1].strip()[:500]
-    for col, value in enumerate(split):
-        number = Number(value, approx)
-        v, unit = _unit_and_value(row.row, number, row.label.unit)
-        out.append(_fact(row, columns[col], v, unit, approx, row.label.cell.line, text))
-        known[col][key] = value
-    if len(split) < n_cols:
-        # the remaining columns are separate cells after the glued one
-        rest = [t for t in row.rest if t.kind in ("value", "blank")]
-        for col, tok in zip(range(len(split), n_cols), rest, strict=False):
-            if tok.kind == "value" and tok.number is not None:
-                v, unit = _unit_and_value(row.row, tok.number, tok.unit or row.label.unit)
-                out.append(_fact(row, columns[col], v, unit, tok.number.approx, tok.cell.line,
-                                 _source_text(row, lines, tok)))
-                known[col][key] = tok.number.value
-    return out
+def _ambiguous_issue(row: _Row, rr: RowReadings, lines: list[str]) -> ParseIssue:
+    readings = "; ".join(_fmt(r) for r in rr.readings) or "none"
+    fitting = "; ".join(_fmt(r) for r in rr.options) or "none"
+    code = "glued_digits_ambiguous" if row.label.kind == "glued" else "row_reading_ambiguous"
+    message = (f"row {row.row.key}: {rr.detail} have no unique reading (readings: {readings}; consistent with "
+               f"the form's sums: {fitting}); no figure emitted")
+    return ParseIssue(code, message, "warning", row.label.cell.line, _row_text(row, lines))

@@ -11,7 +11,7 @@ from ingest.models import Fact, ParsedReport, ParseIssue, ReportMeta, TableResul
 from ingest.new_table import parse_new_table
 from ingest.old_table import parse_old_table
 from ingest.prose import extract_prose_facts
-from ingest.text import normalize_text
+from ingest.text import REPLACEMENT, normalize_text
 
 
 def _one_per_key(facts: list[Fact], issues: list[ParseIssue], what: str) -> list[Fact]:
@@ -44,9 +44,10 @@ def choose_table(lines: list[str]) -> TableResult | None:
     return max(candidates, key=lambda t: len(t.facts))
 
 
-# Real annual reports are well under 1 MB of text; beyond this the parsers read
-# only the head (recorded as an issue) so one huge file cannot stall a batch.
-MAX_PARSE_CHARS = 2_000_000
+# Real annual reports are well under 300,000 characters; beyond this the parsers
+# read only the head (recorded as an issue) so one huge file cannot stall a batch.
+# The warehouse reads at most MAX_PARSE_CHARS + 1 characters of a landed text.
+MAX_PARSE_CHARS = 1_000_000
 
 
 def parse_text(report_id: str, text: str) -> ParsedReport:
@@ -54,10 +55,17 @@ def parse_text(report_id: str, text: str) -> ParsedReport:
     if len(text) > MAX_PARSE_CHARS:
         head_issues.append(ParseIssue(
             "text_truncated_for_parsing",
-            f"text has {len(text)} characters; only the first {MAX_PARSE_CHARS} were parsed",
+            f"text longer than {MAX_PARSE_CHARS} characters; only the first {MAX_PARSE_CHARS} were parsed",
             "warning",
         ))
         text = text[:MAX_PARSE_CHARS]
+    if (n_bad := text.count(REPLACEMENT)) > 0:
+        head_issues.append(ParseIssue(
+            "undecodable_bytes_replaced",
+            f"{n_bad} byte sequence(s) could not be decoded and were replaced by U+FFFD "
+            "(a file cut mid-character, or corrupted bytes)",
+            "warning",
+        ))
     lines = normalize_text(text)
     if not any(line.strip() for line in lines):
         return ParsedReport(report_id, ReportMeta(), status="failed",
@@ -74,6 +82,10 @@ def parse_text(report_id: str, text: str) -> ParsedReport:
     prose_facts, prose_issues = extract_prose_facts(lines, meta.year)
     issues.extend(prose_issues)
     facts.extend(_one_per_key(prose_facts, issues, "narrative"))
+    if not facts:
+        # A report states at least a few figures; none usually means a truncated or mangled
+        # file, or a layout no parser knows: say so rather than pass it off as clean.
+        issues.append(ParseIssue("no_figures_found", "no figure could be read from the text", "warning"))
 
     status = "parsed"
     if meta.region.code is None or meta.year is None:

@@ -3,9 +3,15 @@
 Each rule ties a keyword to the number right after it (only fixed filler
 words such as 共/共计/为 may stand between), inside one clause. That is what
 keeps figures about something else in the same sentence (查阅点接收…4963条,
-专项经费3万元, 再就业培训448人) from being read as the indicator. Sentences
-about cumulative totals since the 条例 took effect are only read when they
-also state this year's figure.
+专项经费3万元, 再就业培训448人, 其中当面申请30件) from being read as the
+indicator, and what keeps changes (增加3件, 同比增长12%) from being read as
+levels. A figure is dropped when the last time marker before it in its
+sentence names another year (2018年, 上年, 去年), and sentences about
+cumulative totals since the 条例 took effect are only read for the part
+they pin to this year. Numbers: digits (full-width ones arrive NFKC-folded),
+Chinese numerals (via cn2an), 万 multipliers; 余/多/约/近/超过/逾/左右 make the
+figure approximate. Sentences may borrow context (依申请公开, 主动公开) from the
+heading of the section they stand in.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from ingest.numbers import parse_cn_numeral
 # --------------------------------------------------------------------- building blocks
 
 _CN = "零〇○一二两三四五六七八九十百千万"
-# A number with its unit; 余/多/近/约 (and 逾/超过) make it approximate.
+# A number with its unit; 余/多/近/约/逾/超过/左右 make it approximate. The number may
+# not continue another number (第二十条, 2019年 → no figure) nor follow 第.
 _NUM = (
-    r"(?P<pre>约|近|将近|接近|逾|超过)?"
-    rf"(?P<num>(?<![\d.])\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN}]+)\s*"
-    r"(?P<post>余|多)?\s*(?P<unit>{units})"
+    r"(?P<pre>约|近|将近|接近|逾|超过|多达)?"
+    rf"(?<![第\d.{_CN}])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?(?P<wan>\s*万)?|[{_CN}]+)\s*"
+    r"(?P<post>余|多)?\s*(?P<unit>{units})(?P<post2>左右)?"
 )
 # Only these words may stand between a keyword and its number.
 _FILL = r"(?:的)?(?:数量|总数|总量|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*"
@@ -40,11 +47,22 @@ _TRAINING = (
     r"(?:各类|各种|各级)?(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:业务|专题|专项)?培训"
     r"(?:班|会|会议|活动)?"
 )
+_CHANNEL_WORDS = r"(?:当面|现场|网上|网络|在线|互联网|信函|邮寄|来信|传真|电子邮件|电子邮箱)"
 _CUMULATIVE = re.compile(r"以来|历年|至今|迄今|累计")
 _THIS_YEAR = r"其中|本年|今年|当年|全年|年内"
+# Time markers deciding which year a figure belongs to; comparisons (较上年, 与去年相比) do not.
+_TIME_MARK = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:前|以前|之前))"
+    r"|(?<![比较与同])(?P<prev>上一?年(?!度?结转)(?:度)?|去年|前一年)"
+    r"|(?P<this>本年度?|今年|当年|全年|年内|本年度)"
+)
 _TABLE_LINE = re.compile(r"\t|\|.*\|")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|[((][一二三四五六七八九十]+[))]|\d+\s*[、.])")
+_HEADING = re.compile(
+    r"^\s*(?:(?P<top>[一二三四五六七八九十]+\s*[、.])|(?P<sub>[((][一二三四五六七八九十]+[))])|\d+\s*[、.](?!\d))"
+)
 _NOTHING = re.compile(r"^\s*[((]?(?:无|暂无|没有|无相关情况|无此类情况|无相关数据)[))]?\s*[。.]?\s*$")
+_HAS_NUMBER = re.compile(rf"[\d{_CN}]")
+_HAS_NEGATION = re.compile(r"未|没有|无|不|免")
 
 
 def _rx(template: str, units: str) -> re.Pattern[str]:
@@ -54,6 +72,7 @@ def _rx(template: str, units: str) -> re.Pattern[str]:
         .replace("{REQ}", _REQ)
         .replace("{PRO}", _PROACTIVE)
         .replace("{TRAIN}", _TRAINING)
+        .replace("{CH}", _CHANNEL_WORDS)
         .replace("{G}", _GAP.format(n=16))
         .replace("{LONG}", _GAP.format(n=30))
         .replace("{NEG}", _NEG)
@@ -68,10 +87,12 @@ class Rule:
     unit: str  # unit of the emitted fact
     patterns: tuple[re.Pattern[str], ...]
     exclude: re.Pattern[str] | None = None  # clause words meaning it is about something else
-    requires: re.Pattern[str] | None = None  # sentence words that must be present
+    requires: re.Pattern[str] | None = None  # words the sentence or its section heading must hold
     zero: bool = False  # the pattern states a zero (no number group)
     channel_words: tuple[tuple[str, str], ...] = ()  # (regex, channel) split by channel
+    channel_only: bool = False  # emit only when the clause names one channel
     scale_yuan: bool = False  # money printed in 元 is converted to 万元
+    subject: str | None = None  # 复议 or 诉讼: the last of the two named before the figure
 
 
 _REQUEST_CHANNELS = (
@@ -89,6 +110,26 @@ _PROACTIVE_CHANNELS = (
 )
 _OPEN = re.compile(r"公开")
 _REQUEST_CONTEXT = re.compile(r"申请|答复")
+_APPLICATION_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
+_NOT_REQUESTS = re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼")
+_OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
+
+
+def _outcomes(subject: str, prefix: str) -> tuple[Rule, ...]:
+    """Outcome rows (维持/纠错/其他/未审结) of 行政复议 or 行政诉讼, stated in prose."""
+    units = "件|起|宗|个"
+    return (
+        Rule(f"{prefix}_upheld", "件", (_rx(r"(?:予以)?维持(?:原)?(?:具体)?(?:行政行为|决定)?(?:的)?{F}{N}", units),),
+             exclude=_OUTCOME_EXCLUDE, subject=subject),
+        Rule(f"{prefix}_corrected", "件",
+             (_rx(r"(?:被)?(?:纠错|纠正|撤销|确认违法|责令履行)(?:原)?(?:具体)?(?:行政行为|决定)?(?:的)?{F}{N}", units),),
+             exclude=_OUTCOME_EXCLUDE, subject=subject),
+        Rule(f"{prefix}_other", "件", (_rx(r"(?:其他结果|其他情形|驳回|终止|撤回|调解)(?:的)?{F}{N}", units),),
+             exclude=_OUTCOME_EXCLUDE, subject=subject),
+        Rule(f"{prefix}_pending", "件", (_rx(r"(?:尚未审结|未审结|尚在审理|正在审理|审理中)(?:的)?{F}{N}", units),),
+             exclude=_OUTCOME_EXCLUDE, subject=subject),
+    )
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -98,14 +139,44 @@ RULES: tuple[Rule, ...] = (
         channel_words=_PROACTIVE_CHANNELS,
     ),
     Rule(
+        "proactive_published", "条",
+        (_rx(r"(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
+             r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息)?{F}{N}", "条"),),
+        exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
+        requires=re.compile(r"主动公开"),
+        channel_words=_PROACTIVE_CHANNELS,
+        channel_only=True,
+    ),
+    Rule(
         "requests_received", "件",
         (
             _rx(r"(?:受理|收到|接到|接收|新收)(?:了)?{G}{REQ}{F}{N}", "件|份|宗|个"),
             _rx(r"(?:受理|收到|接到|新收)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个"),
             _rx(r"{REQ}(?:数量|总数|共计|共|合计)(?:为|是|达)?\s*{N}", "件|份|宗|个"),
         ),
-        exclude=re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼"),
+        exclude=_NOT_REQUESTS,
         channel_words=_REQUEST_CHANNELS,
+    ),
+    # A bare 申请 under a 依申请公开 heading or in a sentence about such requests.
+    Rule(
+        "requests_received", "件",
+        (
+            _rx(r"(?:受理|收到|接到|接收|新收)(?:了)?(?:公民|群众|公众|各类|申请人)?(?:的|提出的|提交的)?"
+                r"(?:申请|申请件){F}{N}", "件|份|宗|个"),
+            _rx(r"(?:受理|收到|接到|新收)(?:了)?{F}{N}(?:申请)", "件|份|宗|个"),
+        ),
+        exclude=_NOT_REQUESTS,
+        requires=_APPLICATION_CONTEXT,
+        channel_words=_REQUEST_CHANNELS,
+    ),
+    # 其中当面申请30件, 网上申请50件, 以信函方式提交申请3件: one channel's share.
+    Rule(
+        "requests_received", "件",
+        (_rx(r"{CH}(?:方式|形式|渠道)?(?:提交|提出|递交|受理|收到)?(?:的)?(?:申请|申请件){F}{N}", "件|份|宗|个"),),
+        exclude=_NOT_REQUESTS,
+        requires=_APPLICATION_CONTEXT,
+        channel_words=_REQUEST_CHANNELS,
+        channel_only=True,
     ),
     Rule(
         "requests_received", "件",
@@ -125,6 +196,12 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "requests_answered", "件",
+        (_rx(r"(?<![按及])(?:答复|回复)(?:了)?(?:申请人|申请)?{F}{N}", "件"),),
+        exclude=re.compile(r"按时|延期|逾期|咨询|留言|热线|信访|复议|诉讼|建议|提案"),
+        requires=_APPLICATION_CONTEXT,
+    ),
+    Rule(
         "requests_granted", "件",
         (
             _rx(r"(?<!不)(?<!部分)(?:同意公开|予以公开|全部公开)(?:答复)?(?:的)?(?:申请)?{F}{N}", "件"),
@@ -140,6 +217,26 @@ RULES: tuple[Rule, ...] = (
         requires=_REQUEST_CONTEXT,
     ),
     Rule(
+        "requests_denied", "件",
+        (_rx(r"(?:不予公开|不同意公开|不予以公开)(?:答复)?(?:的)?(?:申请)?{F}{N}", "件"),),
+        requires=_REQUEST_CONTEXT,
+    ),
+    Rule(
+        "requests_not_this_agency", "件",
+        (_rx(r"不属于本(?:机关|单位|部门|行政机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?(?:申请)?{F}{N}", "件"),),
+        requires=_REQUEST_CONTEXT,
+    ),
+    Rule(
+        "requests_nonexistent", "件",
+        (_rx(r"(?:申请公开的)?(?:政府)?信息不存在(?:的)?(?:申请)?{F}{N}", "件"),),
+        requires=_REQUEST_CONTEXT,
+    ),
+    Rule(
+        "requests_already_public", "件",
+        (_rx(r"属于已主动公开(?:的)?(?:范围|信息)?(?:的)?(?:申请)?{F}{N}", "件"),),
+        requires=_REQUEST_CONTEXT,
+    ),
+    Rule(
         "admin_review_total", "件",
         (
             _rx(r"(?:行政)?复议(?:申请|案件)?{F}{N}", "件|起|宗|次|个"),
@@ -149,6 +246,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("admin_review_total", "件", (_rx(r"{NEG}{G}复议", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
+    *_outcomes("复议", "admin_review"),
     Rule(
         "admin_litigation_total", "件",
         (
@@ -160,6 +258,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("admin_litigation_total", "件", (_rx(r"{NEG}{G}诉讼", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
+    *_outcomes("诉讼", "admin_litigation"),
     Rule(
         "fees_collected", "万元",
         (_rx(r"(?<![未不无])收取(?:了)?{G}费(?:用)?{F}{N}", "万元|元"),),
@@ -175,6 +274,11 @@ RULES: tuple[Rule, ...] = (
         ),
         exclude=re.compile(r"行政事业性|\d+(?:\.\d+)?\s*(?:万元|元)"),
         zero=True,
+    ),
+    Rule(
+        "special_funds", "万元",
+        (_rx(r"(?:信息公开|政务公开)(?:工作)?(?:专项)?经费(?:投入|支出)?{F}{N}", "万元|元"),),
+        scale_yuan=True,
     ),
     Rule(
         "staff_fulltime", "人",
@@ -224,6 +328,25 @@ _HEADING_ZEROS = (
     (re.compile(r"^(?!.*(?:复议|诉讼|收费)).*依申请公开"), "requests_received"),
 )
 _UNIT_OF = {rule.indicator: rule.unit for rule in RULES}
+# Words without which a rule cannot match: a cheap gate before its patterns run.
+_TRIGGERS = (
+    ("proactive", "主动公开|网站|网页|公报|微博|微信|公众号"),
+    ("requests", "申请|答复|回复|结转"),
+    ("admin_review", "复议"),
+    ("admin_litigation", "诉讼"),
+    ("fees", "费"),
+    ("special_funds", "经费"),
+    ("staff", "人员|专职|兼职"),
+    ("train", "培训|参训|受训"),
+)
+
+
+def _trigger(rule: Rule) -> re.Pattern[str]:
+    return re.compile(next(words for prefix, words in _TRIGGERS if rule.indicator.startswith(prefix)))
+
+
+_NUMBER_RULES = tuple((r, _trigger(r)) for r in RULES if not r.zero)
+_ZERO_RULES = tuple((r, _trigger(r)) for r in RULES if r.zero)
 
 
 # --------------------------------------------------------------------- sentences
@@ -233,16 +356,23 @@ _UNIT_OF = {rule.indicator: rule.unit for rule in RULES}
 class Sentence:
     line_no: int  # 1-based
     text: str
+    section: str = ""  # the heading of the section the sentence stands in
 
 
 def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
-    """Prose sentences with their line; table rows (tabs, pipes) are the table parsers' job."""
+    """Prose sentences with their line and section heading; table rows are the table parsers' job."""
+    headings: list[str] = []  # 一、 > (一) > 1. : the open heading of each level
     for i, line in enumerate(lines):
-        if not line.strip() or _TABLE_LINE.search(line):
+        s = line.strip()
+        if not s or _TABLE_LINE.search(line):
             continue
-        for part in re.split(r"(?<=[。;;!?!?])", line):
+        if (m := _HEADING.match(s)) and len(s) <= 40:
+            level = 0 if m.group("top") else 1 if m.group("sub") else 2
+            headings = [*headings[:level], *[""] * (level - len(headings)), s]
+        section = " ".join(h for h in headings if h)
+        for part in re.split(r"(?<=[。;;!?!?])", s):
             if part.strip():
-                yield Sentence(i + 1, part.strip())
+                yield Sentence(i + 1, part.strip(), section)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -252,20 +382,28 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _number(match: re.Match[str]) -> tuple[float, bool] | None:
-    raw = match.group("num").replace(",", "")
+    raw = match.group("num").replace(",", "").replace(" ", "")
+    wan = raw.endswith("万") and raw[0].isdigit()
+    raw = raw.removesuffix("万") if wan else raw
     value = float(raw) if raw[0].isdigit() else parse_cn_numeral(raw)
     if value is None:
         return None
-    approx = bool(match.group("pre") or match.group("post"))
+    if wan:
+        value *= 10_000
+    approx = bool(match.group("pre") or match.group("post") or match.group("post2"))
     return value, approx
 
 
 def _is_other_year(sentence: str, upto: int, year: int | None) -> bool:
-    """True when the last year the sentence names before the figure is not the report's."""
-    if year is None:
+    """True when the last time marker before the figure names another year (2018年, 上年, 去年)."""
+    last: re.Match[str] | None = None
+    for m in _TIME_MARK.finditer(sentence, 0, upto):
+        last = m
+    if last is None or last.group("this"):
         return False
-    years = re.findall(r"((?:19|20)\d{2})\s*年", sentence[:upto])
-    return bool(years) and int(years[-1]) != year
+    if last.group("prev"):
+        return True
+    return year is not None and int(last.group("year")) != year
 
 
 def _is_cumulative(sentence: str, clause: str, start: int, year: int | None) -> bool:
@@ -289,9 +427,17 @@ def _channel(clause: str, words: tuple[tuple[str, str], ...]) -> str | None:
     return named.pop()
 
 
+def _subject_before(text: str, upto: int) -> str | None:
+    """复议 or 诉讼, whichever the sentence names last before a position."""
+    review, litigation = text.rfind("复议", 0, upto), text.rfind("诉讼", 0, upto)
+    if review < 0 and litigation < 0:
+        return None
+    return "复议" if review > litigation else "诉讼"
+
+
 def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iterator[Fact]:
     text = sentence.text
-    if rule.requires and not rule.requires.search(text):
+    if rule.requires and not (rule.requires.search(text) or rule.requires.search(sentence.section)):
         return
     for pattern in rule.patterns:
         for m in pattern.finditer(text):
@@ -299,7 +445,11 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
             clause = text[left:right]
             if rule.exclude and rule.exclude.search(clause):
                 continue
-            if _is_other_year(text, m.start(), year) or _is_cumulative(text, clause, left, year):
+            if rule.subject and _subject_before(text, m.start()) != rule.subject:
+                continue
+            at = m.start("num") if not rule.zero else m.start()
+            if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
+                    _is_cumulative(text, clause, left, year):
                 continue
             if rule.zero:
                 value, approx = 0.0, False
@@ -318,6 +468,8 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                     channel = named
                     if indicator == "proactive_total":
                         indicator = "proactive_published"
+                elif rule.channel_only:
+                    continue
             yield Fact(
                 indicator_code=indicator, value=value, unit=rule.unit, source="narrative",
                 source_line=sentence.line_no, source_text=text, channel_code=channel,
@@ -346,8 +498,15 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
     """Contract indicators stated in sentences: one fact per key (the first), conflicts as issues."""
     found: list[Fact] = []
     for sentence in iter_sentences(lines):
-        for rule in RULES:
-            found.extend(_facts_in_sentence(sentence, rule, year))
+        text = sentence.text
+        if _HAS_NUMBER.search(text):
+            for rule, trigger in _NUMBER_RULES:
+                if trigger.search(text):
+                    found.extend(_facts_in_sentence(sentence, rule, year))
+        if _HAS_NEGATION.search(text):
+            for rule, trigger in _ZERO_RULES:
+                if trigger.search(text):
+                    found.extend(_facts_in_sentence(sentence, rule, year))
     found.extend(_heading_zeros(lines))
     found.sort(key=lambda f: f.source_line)
 

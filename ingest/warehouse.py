@@ -8,8 +8,12 @@ is written in one transaction so a crash leaves no half-written report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,6 +31,9 @@ create table if not exists raw.landed_files (
 create table if not exists raw.landed_paths (
     report_id varchar, source_path varchar, file_name varchar, first_seen_at timestamp,
     primary key (report_id, source_path));
+create table if not exists raw.file_stats (
+    source_path varchar primary key, report_id varchar, size_bytes bigint, mtime_ns bigint,
+    content_type varchar, checked_at timestamp);
 create table if not exists parsed.reports (
     report_id varchar, parser_version varchar, status varchar, failure_reason varchar, title varchar,
     region_code varchar, region_name varchar, region_level varchar, issuer_name varchar,
@@ -40,16 +47,45 @@ create table if not exists parsed.facts (
 create table if not exists parsed.issues (
     report_id varchar, parser_version varchar, code varchar, severity varchar, message varchar,
     source_line integer, source_text varchar);
+create table if not exists parsed.parse_runs (
+    parser_version varchar, started_at timestamp, finished_at timestamp, reports_parsed integer,
+    facts_written integer, issues_written integer, seconds double);
 """
+
+# Fault injection for scripts/kill_rerun.py: with GOV_FAULT_PAUSE=<phase> (land, parse) the
+# step pauses inside its last write transaction, after earlier batches committed, so a
+# kill -9 lands mid-write. GOV_FAULT_MARKER names a file written when the pause starts.
+COMMIT_BYTES = 64 * 1024 * 1024  # landing commits at least every this many bytes of raw files
+FAULT_ENV = "GOV_FAULT_PAUSE"
+FAULT_MARKER_ENV = "GOV_FAULT_MARKER"
+FAULT_SECONDS_ENV = "GOV_FAULT_PAUSE_SECONDS"
+
+
+def fault_point(phase: str) -> None:
+    """Pause here (so a test harness can kill the process) when GOV_FAULT_PAUSE names this phase."""
+    if os.environ.get(FAULT_ENV) != phase:
+        return
+    marker = os.environ.get(FAULT_MARKER_ENV)
+    if marker:
+        Path(marker).write_text(f"{phase} {os.getpid()}\n")
+    time.sleep(float(os.environ.get(FAULT_SECONDS_ENV, "600")))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass
 class LandingSummary:
     files_seen: int = 0
-    new_reports: int = 0
+    new_reports: int = 0  # contents never landed before
+    known_reports: int = 0  # files read whose content was already landed (copies, re-saves)
+    unchanged_skipped: int = 0  # files whose size and mtime match the last landing: not read again
     new_paths: int = 0
-    undecodable: list[str] = field(default_factory=list)  # "path: reason"
+    undecodable: list[str] = field(default_factory=list)  # "name: reason", new contents only
     new_report_ids: list[str] = field(default_factory=list)
+    by_content_type: dict[str, int] = field(default_factory=dict)  # new contents only
+    seconds: float = 0.0
 
 
 @dataclass
@@ -59,13 +95,20 @@ class ParseSummary:
     issues: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     by_template: dict[str, int] = field(default_factory=dict)
+    by_status_template: dict[tuple[str, str], int] = field(default_factory=dict)
+    issue_codes: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, severity) -> n
+    report_ids: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (report_id, failure_reason)
+    seconds: float = 0.0
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        con.execute(DDL)
+    con = duckdb.connect(str(path))
+    con.execute("set enable_progress_bar = false")  # it would print into the Dagster logs
+    con.execute(DDL)
     return con
 
 
@@ -80,38 +123,135 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.unregister("_frame")
 
 
+def _write_landed(con: duckdb.DuckDBPyConnection, landed: LandedFile, is_new_content: bool,
+                  is_new_path: bool) -> None:
+    if is_new_content:
+        con.execute(
+            "insert into raw.landed_files (report_id, source_path, file_name, size_bytes, encoding, "
+            "decode_error, text, raw_bytes, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [landed.report_id, landed.source_path, landed.file_name, landed.size_bytes,
+             landed.encoding, landed.decode_error, landed.text, landed.raw_bytes, landed.ingested_at],
+        )
+    if is_new_path:
+        con.execute(
+            "insert into raw.landed_paths (report_id, source_path, file_name, first_seen_at) values (?, ?, ?, ?)",
+            [landed.report_id, landed.source_path, landed.file_name, landed.ingested_at],
+        )
+    con.execute(
+        "insert or replace into raw.file_stats values (?, ?, ?, ?, ?, ?)",
+        [landed.source_path, landed.report_id, landed.size_bytes, landed.mtime_ns, landed.content_type,
+         landed.ingested_at],
+    )
+
+
 def land_directory(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, progress: Callable[[Iterable], Iterable] | None = None
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    progress: Callable[[Iterable], Iterable] | None = None,
+    trust_stat: bool = True,
+    commit_every: int = 32,
 ) -> LandingSummary:
-    """Land every file under raw_dir; contents already landed only gain a new path row."""
+    """Land every file under raw_dir; contents already landed only gain a new path row.
+
+    With trust_stat, a file whose (path, size, mtime) match its last landing is not
+    read again. Files are committed in groups of commit_every files (and COMMIT_BYTES):
+    a crash loses at most the group in flight, which the next run lands again.
+    """
+    started = time.perf_counter()
     summary = LandingSummary()
+    root = Path(raw_dir)
     known_ids = {r[0] for r in con.execute("select report_id from raw.landed_files").fetchall()}
     known_paths = {tuple(r) for r in con.execute("select report_id, source_path from raw.landed_paths").fetchall()}
-    paths = list(iter_raw_files(raw_dir))
-    for path in progress(paths) if progress else paths:
-        landed: LandedFile = land_file(path)
-        summary.files_seen += 1
-        con.execute("begin transaction")
-        if landed.report_id not in known_ids:
-            con.execute(
-                "insert into raw.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [landed.report_id, landed.source_path, landed.file_name, landed.size_bytes,
-                 landed.encoding, landed.decode_error, landed.text, landed.raw_bytes, landed.ingested_at],
-            )
-            known_ids.add(landed.report_id)
-            summary.new_reports += 1
-            summary.new_report_ids.append(landed.report_id)
-            if landed.decode_error:
-                summary.undecodable.append(f"{landed.file_name}: {landed.decode_error}")
-        if (landed.report_id, landed.source_path) not in known_paths:
-            con.execute(
-                "insert into raw.landed_paths values (?, ?, ?, ?)",
-                [landed.report_id, landed.source_path, landed.file_name, landed.ingested_at],
-            )
-            known_paths.add((landed.report_id, landed.source_path))
-            summary.new_paths += 1
-        con.execute("commit")
+    stats = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+        "select source_path, report_id, size_bytes, mtime_ns from raw.file_stats").fetchall()}
+    paths = list(iter_raw_files(root))
+    groups = commit_groups(paths, commit_every, COMMIT_BYTES)
+    for n_group, group in enumerate(progress(groups) if progress else groups):
+        group_ids: set[str] = set()
+        group_paths: set[tuple[str, str]] = set()
+        with _transaction(con):
+            for path in group:
+                summary.files_seen += 1
+                if trust_stat and _unchanged(path, stats, known_ids, known_paths):
+                    summary.unchanged_skipped += 1
+                    continue
+                landed = land_file(path, root=root)
+                key = (landed.report_id, landed.source_path)
+                is_new_content = landed.report_id not in known_ids and landed.report_id not in group_ids
+                is_new_path = key not in known_paths and key not in group_paths
+                _write_landed(con, landed, is_new_content, is_new_path)
+                _count_landed(summary, landed, is_new_content, is_new_path)
+                group_ids.add(landed.report_id)
+                group_paths.add(key)
+            if n_group == len(groups) - 1:
+                fault_point("land")
+        # Only after the commit: a rolled-back group is landed again by the next run.
+        known_ids |= group_ids
+        known_paths |= group_paths
+    summary.seconds = time.perf_counter() - started
     return summary
+
+
+def commit_groups(paths: list[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+    """Consecutive groups of at most max_files files and (beyond the first file) max_bytes bytes.
+
+    An open DuckDB transaction holds its rows in memory: bounding the group bounds that.
+    """
+    groups: list[list[Path]] = []
+    current: list[Path] = []
+    size = 0
+    for path in paths:
+        try:
+            n_bytes = path.stat().st_size
+        except OSError:
+            n_bytes = 0
+        if current and (len(current) >= max_files or size + n_bytes > max_bytes):
+            groups.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += n_bytes
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _count_landed(summary: LandingSummary, landed: LandedFile, is_new_content: bool, is_new_path: bool) -> None:
+    summary.new_paths += is_new_path
+    if not is_new_content:
+        summary.known_reports += 1
+        return
+    summary.new_reports += 1
+    summary.new_report_ids.append(landed.report_id)
+    summary.by_content_type[landed.content_type] = summary.by_content_type.get(landed.content_type, 0) + 1
+    if landed.decode_error:
+        summary.undecodable.append(f"{landed.file_name}: {landed.decode_error}")
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One write transaction: committed whole, or rolled back whole if anything raises."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def _unchanged(path: Path, stats: dict[str, tuple[str, int, int]], known_ids: set[str],
+               known_paths: set[tuple]) -> bool:
+    """The file's size and mtime are those recorded when it was last landed (and that landing committed)."""
+    recorded = stats.get(str(path))
+    if recorded is None:
+        return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    report_id, size, mtime_ns = recorded
+    return (size, mtime_ns) == (st.st_size, st.st_mtime_ns) and report_id in known_ids \
+        and (report_id, str(path)) in known_paths
 
 
 def pending_report_ids(con: duckdb.DuckDBPyConnection, parser_version: str = PARSER_VERSION) -> list[str]:
@@ -132,41 +272,73 @@ def parse_pending(
     progress: Callable[[Iterable], Iterable] | None = None,
     workers: int = 1,
 ) -> ParseSummary:
-    """Parse every landed report not yet parsed by this parser version."""
-    from ingest.batch import parse_batches
+    """Parse every landed report not yet parsed by this parser version.
 
+    Only the head of a huge text is read from the warehouse (the parser would cut
+    it anyway and records an issue), so memory stays bounded per batch.
+    """
+    from ingest.batch import parse_batches
+    from ingest.parse import MAX_PARSE_CHARS
+
+    started_at, started = _now(), time.perf_counter()
     summary = ParseSummary()
     pending = pending_report_ids(con, parser_version)
     id_batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
 
     def landed_rows(ids: list[str]) -> list[tuple[str, str | None, str | None]]:
         return con.execute(
-            "select report_id, text, decode_error from raw.landed_files where report_id in "
-            "(select unnest(?::varchar[]))",
-            [ids],
+            "select report_id, substr(text, 1, ?), decode_error from raw.landed_files where report_id in "
+            "(select unnest(?::varchar[])) order by report_id",
+            [MAX_PARSE_CHARS + 1, ids],
         ).fetchall()
 
     batches = (landed_rows(ids) for ids in id_batches)
     frame_sets = parse_batches(batches, parser_version, workers)
-    for ids, frames in zip(id_batches, progress(frame_sets) if progress else frame_sets, strict=True):
-        con.execute("begin transaction")
-        for table in ("reports", "facts", "issues"):
-            con.execute(
-                f"delete from parsed.{table} where parser_version = ? and report_id in "
-                "(select unnest(?::varchar[]))",
-                [parser_version, ids],
-            )
-            _insert(con, f"parsed.{table}", frames[table])
-        con.execute("commit")
-        reports = frames["reports"]
-        summary.parsed += reports.height
-        summary.facts += frames["facts"].height
-        summary.issues += frames["issues"].height
-        for status, n in reports.group_by("status").len().iter_rows():
-            summary.by_status[status] = summary.by_status.get(status, 0) + n
-        for template, n in reports.group_by("template").len().iter_rows():
-            summary.by_template[template] = summary.by_template.get(template, 0) + n
+    for n_batch, (ids, frames) in enumerate(
+        zip(id_batches, progress(frame_sets) if progress else frame_sets, strict=True)
+    ):
+        with _transaction(con):
+            for table in ("reports", "facts", "issues"):
+                con.execute(
+                    f"delete from parsed.{table} where parser_version = ? and report_id in "
+                    "(select unnest(?::varchar[]))",
+                    [parser_version, ids],
+                )
+                _insert(con, f"parsed.{table}", frames[table])
+            if n_batch == len(id_batches) - 1:
+                fault_point("parse")
+        _add_batch(summary, frames)
+    summary.seconds = time.perf_counter() - started
+    con.execute(
+        "insert into parsed.parse_runs values (?, ?, ?, ?, ?, ?, ?)",
+        [parser_version, started_at, _now(), summary.parsed, summary.facts, summary.issues, summary.seconds],
+    )
     return summary
+
+
+def _add_batch(summary: ParseSummary, frames: dict[str, pl.DataFrame]) -> None:
+    """Fold one written batch into the run summary."""
+    reports, issues = frames["reports"], frames["issues"]
+    summary.parsed += reports.height
+    summary.facts += frames["facts"].height
+    summary.issues += issues.height
+    summary.report_ids.extend(reports["report_id"].to_list())
+    for status, template, n in reports.group_by("status", "template").len().iter_rows():
+        template = template or "none"
+        summary.by_status[status] = summary.by_status.get(status, 0) + n
+        summary.by_template[template] = summary.by_template.get(template, 0) + n
+        key = (status, template)
+        summary.by_status_template[key] = summary.by_status_template.get(key, 0) + n
+    for code, severity, n in issues.group_by("code", "severity").len().iter_rows():
+        summary.issue_codes[(code, severity)] = summary.issue_codes.get((code, severity), 0) + n
+    failed = reports.filter(pl.col("status") == "failed").select("report_id", "failure_reason")
+    summary.failures.extend((rid, reason or "") for rid, reason in failed.iter_rows())
+
+
+def parser_version_in_force(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The parser version of the last parse run: the one whose rows should feed the marts."""
+    row = con.execute("select parser_version from parsed.parse_runs order by finished_at desc limit 1").fetchone()
+    return row[0] if row else None
 
 
 def write_catalog(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -179,74 +179,140 @@ def fmt(value: float | None) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-def unique_glue(cells: list[float | None]) -> bool:
-    """Whether the digits of a row, glued, split back only one way with columns summing to the last."""
+GLUE_STEPS = 5_000  # the renderer glues a row only when this many steps prove its split unique
+
+
+def line_groups(form_code: str, keys: tuple[str, ...]) -> list[tuple[int, tuple[int, ...]]]:
+    """The form's sum rules inside one printed row: (total position, part positions)."""
+    index = {k: i for i, k in enumerate(keys)}
+    out = []
+    for rule in load_forms()[form_code].rules:
+        members = (rule.total, *rule.parts)
+        if not rule.name.startswith("derive_") and all(m in index for m in members):
+            out.append((index[rule.total], tuple(index[p] for p in rule.parts)))
+    return out
+
+
+def unique_glue(cells: list[float | None], groups: list[tuple[int, tuple[int, ...]]] | None = None) -> bool:
+    """Whether the row's digits, glued, cut back into its cells only one way that keeps `groups`.
+
+    Without `groups` the last cell is taken as the sum of the others. Gives False
+    (print the row with separators) when the proof would take too long.
+    """
     if any(v is None or v != int(v) or v < 0 for v in cells):
         return False
-    digits = "".join(fmt(v) for v in cells)
     n = len(cells)
+    groups = [(n - 1, tuple(range(n - 1)))] if groups is None else groups
+    digits = "".join(fmt(v) for v in cells)
     found = 0
+    steps = 0
+    last: list[int] = []  # the last cell, cut first: it bounds the parts when it is their total
+
+    def consistent(acc: list[int]) -> bool:
+        full = acc + [None] * (n - 1 - len(acc)) + last
+        for total, parts in groups:
+            known = [full[p] for p in parts if full[p] is not None]
+            if full[total] is None:
+                continue
+            if len(known) == len(parts) and full[total] != sum(known):
+                return False
+            if sum(known) > full[total]:
+                return False
+        return True
 
     def walk(rest: str, acc: list[int]) -> None:
-        nonlocal found
-        if found > 1:
+        nonlocal found, steps
+        steps += 1
+        if found > 1 or steps > GLUE_STEPS:
             return
-        if len(acc) == n:
-            if not rest and sum(acc[:-1]) == acc[-1]:
-                found += 1
+        if len(acc) == n - 1:
+            found += not rest and consistent(acc)
             return
-        if not rest:
+        if len(rest) < n - 1 - len(acc):
             return
-        if rest[0] == "0":
-            walk(rest[1:], acc + [0])
-            return
-        for cut in range(1, len(rest) + 1):
-            walk(rest[cut:], acc + [int(rest[:cut])])
+        widths = [1] if rest[0] == "0" else range(1, len(rest) - (n - 1 - len(acc)) + 2)
+        for w in widths:
+            acc.append(int(rest[:w]))
+            if consistent(acc):
+                walk(rest[w:], acc)
+            acc.pop()
 
-    walk(digits, [])
-    return found == 1
+    for size in range(1, len(digits) - n + 2):
+        suffix = digits[-size:]
+        if len(suffix) > 1 and suffix[0] == "0":
+            continue
+        last[:] = [int(suffix)]
+        walk(digits[:-size], [])
+    return found == 1 and steps <= GLUE_STEPS
 
 
-def _table_rows(table: PrintedTable, values: dict[str, float | None]) -> list[tuple[list[str], list[str]]]:
-    """(label cells, value cells) per printed row, header rows included with no values."""
-    rows: list[tuple[list[str], list[str]]] = []
+Row = tuple[list[str], list[str], tuple[str, ...]]  # label cells, value cells, fact key per value
+
+
+def _table_rows(table: PrintedTable, values: dict[str, float | None]) -> list[Row]:
+    """Printed rows, header rows included (with no values)."""
+    rows: list[Row] = []
     if table.section == "review_litigation":
-        rows.append((["行政复议", "", "", "", "", "行政诉讼"], []))
-        rows.append((["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉"], []))
-        rows.append((list(table.headers), []))
-        rows.append(([], [fmt(values.get(k)) for k in table.lines[0].keys]))
+        rows.append((["行政复议", "", "", "", "", "行政诉讼"], [], ()))
+        rows.append((["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉"], [], ()))
+        rows.append((list(table.headers), [], ()))
+        keys = table.lines[0].keys
+        rows.append(([], [fmt(values.get(k)) for k in keys], keys))
         return rows
     if table.section == "requests":
-        rows.append((["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"], []))
-        rows.append((["", *table.headers], []))
+        rows.append((["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"], [], ()))
+        rows.append((["", *table.headers], [], ()))
     else:
-        rows.append((["信息内容", *table.headers], []))
+        rows.append((["信息内容", *table.headers], [], ()))
     for line in table.lines:
         labels = [line.group, line.label] if line.group else [line.label]
-        rows.append((labels, [fmt(values.get(k)) for k in line.keys]))
+        rows.append((labels, [fmt(values.get(k)) for k in line.keys], line.keys))
     return rows
 
 
-def render(form_code: str, values: dict[str, float | None], layout: str, subtotal: bool = False) -> str:
-    """The raw text of a report printing these values in one layout."""
+def _without_column(rows: list[Row], column: int) -> list[Row]:
+    """A table whose `column`-th value column (and heading) the conversion lost."""
+    out: list[Row] = []
+    for labels, vals, keys in rows:
+        if vals:
+            out.append((labels, vals[:column] + vals[column + 1:], keys[:column] + keys[column + 1:]))
+        elif labels and labels[0] == "":
+            out.append((labels[: column + 1] + labels[column + 2:], vals, keys))
+        else:
+            out.append((labels, vals, keys))
+    return out
+
+
+def render(form_code: str, values: dict[str, float | None], layout: str, subtotal: bool = False,
+           lost_column: int | None = None) -> str:
+    """The raw text of a report printing these values in one layout.
+
+    `lost_column` drops that value column of the request matrix, as a PDF or OCR
+    conversion sometimes does (-1: the 总计 column).
+    """
     out = list(PROSE_BEFORE)
-    for t_index, table in enumerate(printed_tables(form_code, subtotal)):
+    for table in printed_tables(form_code, subtotal):
         out.append(table.title)
         rows = _table_rows(table, values)
+        if lost_column is not None and table.section == "requests":
+            width = len(table.headers)
+            rows = _without_column(rows, lost_column % width)
         if layout == "html":
             cells = "".join(
-                "<tr>" + "".join(f"<td>{c}</td>" for c in labels + vals) + "</tr>" for labels, vals in rows)
+                "<tr>" + "".join(f"<td>{c}</td>" for c in labels + vals) + "</tr>" for labels, vals, _ in rows)
             out.append(f"<table>{cells}</table>")
             continue
         if layout == "pipe":
             # PDF/OCR conversions print placeholder headers and a separator row first.
-            width = max(len(labels) + len(vals) for labels, vals in rows)
+            width = max(len(labels) + len(vals) for labels, vals, _ in rows)
             out.append("| " + " | ".join(f"Column{i + 1}" for i in range(width)) + " |")
             out.append("|" + "---|" * width)
-        for r_index, (labels, vals) in enumerate(rows):
-            out.extend(_render_row(labels, vals, layout, header=not vals))
-            if layout == "pipe" and t_index == 2 and r_index == 5:
-                out.extend(["", "— 4 —", ""])  # a page footer inside the table (PDF conversion)
+        for r_index, (labels, vals, keys) in enumerate(rows):
+            groups = line_groups(form_code, keys) if keys else []
+            out.extend(_render_row(labels, vals, layout, groups))
+            if layout == "pipe" and table.section == "requests" and r_index in (8, 20):
+                # Page footers inside the table (PDF conversion).
+                out.extend(["", "第 3 页" if r_index == 8 else "— 4 —", ""])
         out.append("")
     out.extend(PROSE_AFTER)
     text = "\n".join(out)
@@ -255,11 +321,20 @@ def render(form_code: str, values: dict[str, float | None], layout: str, subtota
     return text
 
 
-def _render_row(labels: list[str], vals: list[str], layout: str, header: bool) -> list[str]:
+WRAP = 16  # PDF conversions wrap longer label cells onto a line of their own
+
+
+def _render_row(labels: list[str], vals: list[str], layout: str, groups: list[tuple[int, tuple[int, ...]]]
+                ) -> list[str]:
     labels = [lb for lb in labels if lb] if layout not in ("tab", "pipe") else labels
     if layout == "tab":
         return ["\t".join(labels + vals)]
     if layout == "pipe":
+        if vals and labels and len(labels[-1]) > WRAP:
+            # A label split across lines: its head on a line of its own, its tail with the figures.
+            head, tail = labels[-1][:WRAP], labels[-1][WRAP:]
+            return ["| " + " | ".join(labels[:-1] + [head] + [""] * len(vals)) + " |",
+                    "| " + " | ".join([""] * (len(labels) - 1) + [tail] + vals) + " |"]
         return ["| " + " | ".join(labels + vals) + " |"]
     if layout == "cell_per_line":
         return [c for c in labels + vals]
@@ -267,7 +342,7 @@ def _render_row(labels: list[str], vals: list[str], layout: str, header: bool) -
         return ["    ".join(labels) + ("    " if labels and vals else "") + " ".join(vals)]
     if layout == "glued":
         numeric = [float(v) if v else None for v in vals]
-        glue = len(vals) > 1 and unique_glue(numeric)
+        glue = len(vals) > 1 and unique_glue(numeric, groups)
         body = "".join(vals) if glue else " ".join(vals)
         return ["  ".join(labels) + (" " if labels and vals else "") + body]
     raise ValueError(layout)

@@ -1,47 +1,25 @@
-"""`dbt build` on the synthetic staged warehouse (tests/staged_fixture.py), then the marts."""
+"""`dbt build` on the synthetic staged warehouse (tests/staged_fixture.py, extended scenario),
+then the contract marts. The build is shared with tests/test_marts_*.py (built_extended)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from tests.staged_fixture import BAD, GOOD, PROSE, UNDECODABLE, write_staged
+from tests.staged_fixture import BAD, EXTENDED_REPORTS, GOOD, PROSE, UNDECODABLE, built_extended
+from tests.staged_fixture import query as rows
 
 CONTRACT = ROOT / "docs" / "contract.md"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("dbt")
-    warehouse = tmp / "warehouse.duckdb"
-    write_staged(warehouse)
-    dbt = Path(sys.executable).parent / "dbt"
-    # Own target and log folders, so parallel runs (and the repo's manifest) do not clash.
-    proc = subprocess.run(
-        [str(dbt), "build", "--project-dir", "dbt", "--profiles-dir", "dbt",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        cwd=ROOT, env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    return warehouse, tmp / "target"
-
-
-def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+def built() -> tuple[Path, Path]:
+    return built_extended()
 
 
 def contract_columns(table: str) -> list[tuple[str, str]]:
@@ -51,7 +29,8 @@ def contract_columns(table: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in re.finditer(r"^\| (\w+) \| ([A-Z]+) \|", section, re.M)]
 
 
-@pytest.mark.parametrize("table", ["dim_report", "fct_indicator_value", "fct_quality_check"])
+@pytest.mark.parametrize("table", ["dim_report", "fct_indicator_value", "fct_quality_check",
+                                   "mart_report_quality", "mart_coverage"])
 def test_marts_carry_the_contract_columns_and_types(built, table):
     warehouse, _ = built
     actual = rows(warehouse, "select column_name, data_type from information_schema.columns "
@@ -140,7 +119,7 @@ def test_dim_report_keeps_every_landed_document(built):
     warehouse, _ = built
     got = {r[0]: r[1:] for r in rows(
         warehouse, "select report_id, status, failure_reason, n_paths, source_path from marts.dim_report")}
-    assert set(got) == {GOOD, BAD, PROSE, UNDECODABLE}
+    assert set(got) == {GOOD, BAD, PROSE, UNDECODABLE} | {r.report_id for r in EXTENDED_REPORTS}
     assert got[UNDECODABLE][:2] == ("failed", "binary content")
     assert Path(got[UNDECODABLE][3]).name == "binary.bin"
     assert got[GOOD][2] == 2  # the same bytes landed under two names
@@ -182,7 +161,7 @@ def test_every_mart_has_an_enforced_contract_and_described_columns(built):
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
     marts = [n for n in models if n["schema"] == "marts"]
-    assert len(marts) >= 9
+    assert len(marts) >= 18
     for node in marts:
         assert node["config"]["contract"]["enforced"], node["name"]
         assert all(c.get("data_type") for c in node["columns"].values()), node["name"]

@@ -89,3 +89,29 @@ def test_html_table_reads_as_tab_rows() -> None:
     assert [c.text for c in cells] == ["收到申请数", "12", "当面申请数", "", "3"]
     assert cells[0].line == cells[1].line != cells[2].line
     assert all(lines[c.line - 1].count("\t") == 2 for c in cells)
+
+
+def test_pdf_table_noise_inside_rows_is_dropped() -> None:
+    lines = normalize_text("\n".join([
+        "| Column 1 | Column 2 | Column 3 | Column 4 |", "| --- | --- | --- | --- |",
+        "| 收到申请数 | 件 | 12 | 18 |", "| 第 3 页 | | | |", "第3页 共8页", "— 4 —",
+        "| 当面申请数 | 件 | \u00a0 | / |"]))
+    cells = read_cells(lines)
+    assert [(c.text, c.blank) for c in cells] == [
+        ("收到申请数", False), ("件", False), ("12", False), ("18", False),
+        ("当面申请数", False), ("件", False), ("", True), ("", True)]
+    assert {c.line for c in cells} == {3, 7}
+
+
+def test_space_aligned_rows_keep_marked_blanks() -> None:
+    cells = read_cells(["收到申请数    件  —   18", "当面申请数  件  3  5"])
+    assert [(c.text, c.col, c.blank) for c in cells[:4]] == [
+        ("收到申请数", 0, False), ("件", 1, False), ("", 2, True), ("18", 3, False)]
+    assert [c.text for c in cells[4:]] == ["当面申请数", "件", "3", "5"]
+
+
+def test_tab_rows_with_marker_cells() -> None:
+    lines = normalize_text("收到申请数\t件\t-\t18\n当面申请数\t\t\u00a0\t—")
+    cells = read_cells(lines)
+    assert [c.blank for c in cells] == [False, False, True, False, False, True, True, True]
+    assert [c.col for c in cells[4:]] == [0, 1, 2, 3]

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from old_layouts import FORM, LAYOUTS, expected, fmt, invariant_values, render
+from old_layouts import (
+    CUMULATIVE_SUFFIX,
+    FORM,
+    LAYOUTS,
+    VARIANTS,
+    data_rows,
+    expected,
+    fmt,
+    invariant_values,
+    printed_rows,
+    render,
+)
 
 from ingest.forms import split_fact_key
 from ingest.models import Fact, TableResult
@@ -194,3 +206,215 @@ def test_glued_digits_unique_by_order_alone() -> None:
     assert got[("requests_received_cumulative", "all", "cumulative")] == 9
     assert not any(k[0].startswith("requests_received") for k in _parsed(
         parse_old_table(_glued_table("95", channels=False))))
+
+
+# ---------------------------------------------------------------- variants x layouts
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_variant_layout_round_trip(variant: str, layout: str) -> None:
+    v = VARIANTS[variant]
+    for seed in range(2):
+        values = invariant_values(random.Random(seed), v, blank_share=0.1)
+        lines = render(values, layout, v, seed)
+        result = parse_old_table(lines)
+        assert _parsed(result) == expected(values, v), (variant, layout, seed)
+        assert all(_figure_on_line(f, lines) for f in result.facts)
+        assert not [i for i in result.issues if i.severity != "info"], result.issues
+        assert all(f.column_key == ("cumulative" if f.indicator_code.endswith(CUMULATIVE_SUFFIX) else "this_year")
+                   for f in result.facts)
+
+
+def test_local_wording_is_printed() -> None:
+    text = "\n".join(render(invariant_values(random.Random(1), VARIANTS["local_2008"]), "tab",
+                            VARIANTS["local_2008"]))
+    assert "受理申请" in text and "否决" in text and "收到申请数" not in text.split("统计指标")[1]
+    assert "历年累计" in text and "电子邮件" in text and "回应解读" not in text.split("统计指标")[1]
+    rows_2016 = {r.key for r, _ in printed_rows(VARIANTS["national_2016"], random.Random(0))}
+    assert "requests_email" not in rows_2016 and "hotspot_responses" in rows_2016
+
+
+def test_glued_layout_really_splits_cumulative_digits() -> None:
+    v = VARIANTS["national_2008"]
+    splits = by_rules = 0
+    for seed in range(6):
+        values = invariant_values(random.Random(seed), v, high=999)
+        result = parse_old_table(render(values, "glued", v, seed))
+        assert _parsed(result) == expected(values, v)
+        found = [i for i in result.issues if i.code == "glued_digits_split"]
+        splits += len(found)
+        by_rules += sum("form's sums" in i.message for i in found)
+    assert splits > 20 and by_rules > 0
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rnd=st.randoms(use_true_random=False), layout=st.sampled_from(LAYOUTS),
+       variant=st.sampled_from(sorted(VARIANTS)), blank_share=st.sampled_from([0.0, 0.1, 0.5]))
+def test_property_variants_parse_back(rnd: random.Random, layout: str, variant: str, blank_share: float) -> None:
+    v = VARIANTS[variant]
+    values = invariant_values(rnd, v, blank_share, high=rnd.choice([9, 99, 99999]))
+    assert _parsed(parse_old_table(render(values, layout, v, rnd.randint(0, 10**6)))) == expected(values, v)
+
+
+# ---------------------------------------------------------------- repair by invariants
+
+
+def _two_column_table(received: str, channels: bool) -> list[str]:
+    """A 本年/累计 table whose 收到申请数 row is `received` (tab cells after the label)."""
+    rows = [("proactive_total", "条", "100\t900"), ("admin_review_total", "件", "0\t2"),
+            ("staff_total", "人", "3\t3"), ("staff_fulltime", "人", "1\t1"), ("staff_parttime", "人", "2\t2"),
+            ("trainees", "人次", "5\t40")]
+    if channels:
+        rows += [("requests_in_person", "件", "5\t8"), ("requests_letter", "件", "7\t12")]
+    lines = _tab_table(rows, "统计指标\t单位\t本年\t历年累计")
+    at = next(i for i, ln in enumerate(lines) if FORM.row("admin_review_total").label in ln)
+    return lines[:at] + [f"{FORM.row('requests_received').label}\t{received}"] + lines[at:]
+
+
+def test_lost_cell_placed_by_the_channel_sum() -> None:
+    lines = _two_column_table("件\t12", channels=True)  # one figure, its column lost
+    result = parse_old_table(lines)
+    got = _parsed(result)
+    assert got[("requests_received", "all", "this_year")] == 12
+    assert ("requests_received_cumulative", "all", "cumulative") not in got
+    placed = [i for i in result.issues if i.code == "row_value_placement"]
+    assert len(placed) == 1 and "12, -" in placed[0].message and placed[0].source_text.endswith("12")
+
+
+def test_lost_cell_without_evidence_emits_nothing() -> None:
+    lines = _two_column_table("件\t12", channels=False)
+    result = parse_old_table(lines)
+    assert not any(f.indicator_code.startswith("requests_received") for f in result.facts)
+    ambiguous = [i for i in result.issues if i.code == "row_reading_ambiguous"]
+    assert len(ambiguous) == 1 and ambiguous[0].severity == "warning"
+    assert ambiguous[0].source_text == lines[ambiguous[0].source_line - 1].strip()
+    assert "12, -; -, 12" in ambiguous[0].message
+
+
+def test_surplus_figures_chosen_by_the_channel_sum() -> None:
+    result = parse_old_table(_two_column_table("件\t3\t12\t20", channels=True))
+    got = _parsed(result)
+    assert got[("requests_received", "all", "this_year")] == 12
+    assert got[("requests_received_cumulative", "all", "cumulative")] == 20
+    assert [i.code for i in result.issues if "requests_received" in i.message] == ["row_value_count"]
+    ambiguous = parse_old_table(_two_column_table("件\t3\t12\t20", channels=False))
+    assert not any(f.indicator_code.startswith("requests_received") for f in ambiguous.facts)
+    assert any(i.code == "row_reading_ambiguous" for i in ambiguous.issues)
+
+
+def test_stated_figures_breaking_a_rule_are_kept() -> None:
+    # 本年 > 累计 and a channel sum that does not add up: both stated plainly, both kept.
+    result = parse_old_table(_two_column_table("件\t30\t20", channels=True))
+    got = _parsed(result)
+    assert got[("requests_received", "all", "this_year")] == 30
+    assert got[("requests_received_cumulative", "all", "cumulative")] == 20
+
+
+def test_glued_digits_with_spaces_and_units() -> None:
+    got = _parsed(parse_old_table(_glued_table(" 件 12 20", channels=False)))
+    assert got[("requests_received", "all", "this_year")] == 12
+    assert got[("requests_received_cumulative", "all", "cumulative")] == 20
+    one_col = _tab_table([("proactive_total", "条", "100"), ("admin_review_total", "件", "0"),
+                          ("staff_total", "人", "3"), ("staff_fulltime", "人", "1"), ("trainees", "人次", "4")])
+    one_col.insert(3, f"1.{FORM.row('requests_received').label}18件")
+    got = _parsed(parse_old_table(one_col))
+    assert got[("requests_received", "all", "this_year")] == 18
+
+
+def test_row_number_column_is_not_a_figure() -> None:
+    values = invariant_values(random.Random(3), VARIANTS["national_2008"])
+    lines = render(values, "tab", VARIANTS["national_2008"])
+    numbered, n = [], 0
+    for ln in lines:
+        if "\t" in ln:
+            n += 1
+            ln = ("序号" if n == 1 else str(n - 1)) + "\t" + ln
+        numbered.append(ln)
+    result = parse_old_table(numbered)
+    assert _parsed(result) == expected(values, VARIANTS["national_2008"])
+    assert not any(i.code == "row_value_count" for i in result.issues)
+
+
+def test_every_glued_row_yields_its_figures_or_an_issue_and_never_a_wrong_figure() -> None:
+    v = VARIANTS["national_2008"]
+    for seed in range(3):
+        values = invariant_values(random.Random(seed), v, high=99999)
+        lines = ["统计指标\t单位\t本年\t历年累计"] + [
+            f"{label}{fmt(values[r.key][0])}{fmt(values[r.key][1])}" if r.indicator_code else label
+            for r, label in printed_rows(v, random.Random(seed))]
+        result = parse_old_table(normalize_text("\n".join(lines)))
+        got, want = _parsed(result), expected(values, v)
+        assert all(want[k] == val for k, val in got.items())
+        unread = {r.key for r in data_rows(v)} - {f.row_key for f in result.facts}
+        flagged = {i.message.split(":")[0].removeprefix("row ") for i in result.issues
+                   if i.code == "glued_digits_ambiguous"}
+        assert unread == flagged and unread  # some rows genuinely have no unique split
+
+
+def _cpu_ms(lines: list[str], runs: int = 5) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.process_time()
+        parse_old_table(lines)
+        best = min(best, time.process_time() - t)
+    return best * 1000
+
+
+def test_parse_time_is_bounded() -> None:
+    assert _cpu_ms(_lines(OLD_SAMPLES[0])) < 20
+    v = VARIANTS["local_mixed"]
+    values = invariant_values(random.Random(5), v, high=99999)
+    glued = ["统计指标\t单位\t本年\t历年累计"] + [
+        f"{label}{fmt(values[r.key][0])}{fmt(values[r.key][1])}" if r.indicator_code else label
+        for r, label in printed_rows(v, random.Random(5))]
+    assert _cpu_ms(normalize_text("\n".join(glued)), runs=3) < 300
+
+
+# ---------------------------------------------------------------- the form's declarations
+
+
+def test_internal_sums_and_cumulative_bounds_are_errors() -> None:
+    eq = {r.name: r for r in FORM.rules if r.op == "eq"}
+    assert eq and all(r.severity == "error" for r in eq.values())
+    assert "request_answers_sum" in eq
+    bounds = {(r.total, r.parts) for r in FORM.rules if r.name.startswith("cumulative_ge_this_year")}
+    assert all(r.severity == "error" and r.op == "le" for r in FORM.rules if r.name.startswith("cumulative_ge"))
+    for row in data_rows():
+        ind = row.indicator_code
+        this = ind + ("" if row.channel_code == "all" else f"/{row.channel_code}")
+        cum = ind + CUMULATIVE_SUFFIX + ("" if row.channel_code == "all" else f"/{row.channel_code}")
+        assert (cum, (this,)) in bounds, row.key
+
+
+def test_equivalence_toward_the_new_template() -> None:
+    assert FORM.row("requests_nonexistent").equivalence == "approximate"
+    assert "本机关不掌握" in FORM.row("requests_nonexistent").note
+    assert FORM.row("complaints_total").equivalence == "none"
+    assert FORM.row("requests_denied").equivalence == "exact"
+    assert all(r.equivalence in ("exact", "approximate", "none") for r in FORM.rows)
+    assert all(r.note for r in data_rows() if r.equivalence != "exact")
+
+
+@pytest.mark.parametrize("layout", ["pipe_ocr", "tab", "cells"])
+def test_mostly_empty_cumulative_column_found_without_a_header(layout: str) -> None:
+    v = VARIANTS["national_2008"]
+    rng = random.Random(11)
+    values = {k: (this, cum if rng.random() < 0.2 else None)
+              for k, (this, cum) in invariant_values(rng, v).items()}
+    lines = render(values, layout, v, 11)
+    if layout != "pipe_ocr":  # drop the header naming the columns
+        lines = [ln for ln in lines if "统计指标" not in ln and ln not in ("单位", "统计数", "历年累计")]
+    result = parse_old_table(lines)
+    assert _parsed(result) == expected(values, v)
+    assert any(f.column_key == "cumulative" for f in result.facts)
+
+
+def test_extra_previous_year_column_is_read_by_position() -> None:
+    rows = [("proactive_total", "条", "100\t90"), ("requests_received", "件", "12\t20"),
+            ("requests_in_person", "件", "5\t8"), ("requests_letter", "件", "7\t12"),
+            ("admin_review_total", "件", "0\t2"), ("staff_total", "人", "3\t3"), ("trainees", "人次", "5\t40")]
+    result = parse_old_table(_tab_table(rows, "统计指标\t单位\t本年\t上年"))
+    assert _parsed(result) == {(FORM.row(k).indicator_code, FORM.row(k).channel_code, "this_year"):
+                               float(v.split("\t")[0]) for k, _, v in rows}
+    assert any(i.code == "extra_value_columns" for i in result.issues)

@@ -10,6 +10,7 @@ from ingest.text import decode_bytes, normalize_text
 GAZETTEER_COLUMNS = [
     "region_code", "region_name", "region_level", "parent_code", "prefecture_code", "province_code",
     "province_name", "is_current", "valid_from_year", "valid_to_year", "current_code",
+    "former_names", "aliases", "change_kind",
 ]
 
 
@@ -83,9 +84,10 @@ def test_administrative_office_means_the_prefecture_not_the_city():
         assert (match.code, match.name, match.level) == ("652900", "阿克苏地区", "prefecture"), title
 
 
-def test_comprehensive_pilot_zone_keeps_its_county_code():
+def test_comprehensive_pilot_zone_resolves_to_its_host_county():
     match = resolve_region(_lines("平潭综合实验区2019年政府信息公开工作年度报告"))
-    assert (match.code, match.level, match.issuer_kind) == ("350128", "county", "government")
+    assert (match.code, match.level, match.issuer_kind) == ("350128", "county", "special_zone")
+    assert match.issuer_name == "平潭综合实验区"
 
 
 def test_ambiguous_district_disambiguated_by_named_prefecture():

@@ -4,6 +4,11 @@ WAREHOUSE_PATH: the DuckDB file (default data/warehouse.duckdb under the project
 RAW_DIR: the folder of raw reports (default data/raw).
 EXPORT_DIR: BI releases (Parquet + read-only DuckDB copy; default data/exports).
 QUALITY_DOCS_DIR: Great Expectations Data Docs (default data/quality_docs).
+PARSE_BATCH_SIZE: reports parsed and written per transaction (default 200).
+PARSE_WORKERS: parser processes; 0 (default) lets ingest.warehouse.parse_pending decide.
+
+Fault injection (scripts/kill_rerun.py, docs/operations.md): GOV_FAULT_PAUSE=land|parse,
+GOV_FAULT_MARKER, GOV_FAULT_PAUSE_SECONDS, read by ingest.warehouse.fault_point.
 """
 
 from __future__ import annotations
@@ -33,13 +38,20 @@ def default_quality_docs_dir() -> str:
     return str(Path(os.environ.get("QUALITY_DOCS_DIR", PROJECT_ROOT / "data" / "quality_docs")).resolve())
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
 class WarehouseResource(dg.ConfigurableResource):
-    """Where the warehouse and the raw reports live."""
+    """Where the warehouse and the raw reports live, and how parsing is batched."""
 
     path: str
     raw_dir: str
     quality_docs_dir: str
     export_dir: str
+    parse_batch_size: int = 200
+    parse_workers: int = 0
 
     def connect(self, read_only: bool = False):
         from ingest.warehouse import connect
@@ -53,4 +65,6 @@ def warehouse_from_env() -> WarehouseResource:
         raw_dir=default_raw_dir(),
         quality_docs_dir=default_quality_docs_dir(),
         export_dir=default_export_dir(),
+        parse_batch_size=max(1, _env_int("PARSE_BATCH_SIZE", 200)),
+        parse_workers=_env_int("PARSE_WORKERS", 0),
     )

@@ -1,5 +1,6 @@
--- Every check of every report: the form rules (勾稽关系) that apply to the report, plus one
--- `table_prose_agreement[<fact key>]` warning per figure stated in both table and prose.
+-- Every check of every report: the form rules (勾稽关系) that apply to the report, one
+-- `table_prose_agreement[<fact key>]` warning per figure stated in both table and prose, and
+-- the cross-year warnings (carryover_continuity, yoy_jump[...]; int_cross_year_checks).
 -- Both fct_quality_check and dim_report read this, so a failing test on one mart does not
 -- stop the other from building.
 with form_rules as (
@@ -26,10 +27,17 @@ agreement as (
     from {{ ref('int_table_prose_agreement') }}
 ),
 
+cross_year as (
+    select report_id, rule, passed, observed, expected, severity
+    from {{ ref('int_cross_year_checks') }}
+),
+
 checks as (
     select * from form_rules
     union all
     select * from agreement
+    union all
+    select * from cross_year
 )
 
 select * from checks

@@ -1,5 +1,8 @@
 -- One row per landed document, parsed or not: a document that could not be decoded (or has
--- not been parsed yet) is kept with status `failed` and the reason.
+-- not been parsed yet) is kept with status `failed` and the reason. Duplicates (several
+-- reports of one issuer and year) all stay here; `is_primary` marks the one in force and
+-- `superseded_by` points the others at it (rule in int_report_primary). A department's
+-- report has region_level `department` (its region_code is the region it belongs to).
 with landed as (
     select * from {{ ref('stg_landed_files') }}
 ),
@@ -27,14 +30,11 @@ path_counts as (
 ),
 
 quality as (
-    select
-        report_id,
-        count(*) as n_rules_applicable,
-        sum(case when passed then 1 else 0 end) as n_rules_passed,
-        sum(case when not passed and severity = 'error' then 1 else 0 end) as n_rules_failed_error,
-        sum(case when not passed and severity <> 'error' then 1 else 0 end) as n_rules_failed_warning
-    from {{ ref('int_quality_checks') }}
-    group by report_id
+    select * from {{ ref('int_report_quality') }}
+),
+
+primaries as (
+    select * from {{ ref('int_report_primary') }}
 )
 
 select
@@ -43,7 +43,9 @@ select
     {{ dbt.cast('l.file_name', dbt.type_string()) }} as file_name,
     {{ dbt.cast('r.region_code', dbt.type_string()) }} as region_code,
     {{ dbt.cast('r.region_name', dbt.type_string()) }} as region_name,
-    {{ dbt.cast("coalesce(r.region_level, 'unknown')", dbt.type_string()) }} as region_level,
+    {{ dbt.cast(
+        "case when r.issuer_kind = 'department' then 'department' else coalesce(r.region_level, 'unknown') end",
+        dbt.type_string()) }} as region_level,
     {{ dbt.cast('r.year', dbt.type_int()) }} as year,
     {{ dbt.cast('r.template', dbt.type_string()) }} as template,
     {{ dbt.cast('r.published_on', 'date') }} as published_on,
@@ -65,13 +67,15 @@ select
     {{ dbt.cast('coalesce(fc.n_facts, 0)', dbt.type_int()) }} as n_facts,
     {{ dbt.cast('coalesce(ic.n_issues, 0)', dbt.type_int()) }} as n_issues,
     {{ dbt.cast('coalesce(q.n_rules_applicable, 0)', dbt.type_int()) }} as n_rules_applicable,
-    {{ dbt.cast('coalesce(q.n_rules_failed_error, 0)', dbt.type_int()) }} as n_rules_failed_error,
-    {{ dbt.cast('coalesce(q.n_rules_failed_warning, 0)', dbt.type_int()) }} as n_rules_failed_warning,
+    {{ dbt.cast('coalesce(q.n_failed_error, 0)', dbt.type_int()) }} as n_rules_failed_error,
+    {{ dbt.cast('coalesce(q.n_failed_warning, 0)', dbt.type_int()) }} as n_rules_failed_warning,
     -- NULL when no rule applies: "no evidence" is not the same as "all rules passed".
-    {{ dbt.cast(
-        'case when q.n_rules_applicable > 0 then '
-        ~ dbt.cast('q.n_rules_passed', type_double()) ~ ' / q.n_rules_applicable end',
-        type_double()) }} as quality_score,
+    {{ dbt.cast('q.quality_score', type_double()) }} as quality_score,
+    {{ dbt.cast('p.issuer_key', dbt.type_string()) }} as issuer_key,
+    {{ dbt.cast('coalesce(p.is_primary, 1) = 1', dbt.type_boolean()) }} as is_primary,
+    {{ dbt.cast('p.superseded_by', dbt.type_string()) }} as superseded_by,
+    {{ dbt.cast('coalesce(p.duplicate_rank, 1)', dbt.type_int()) }} as duplicate_rank,
+    {{ dbt.cast('coalesce(p.n_duplicates, 1)', dbt.type_int()) }} as n_duplicates,
     {{ dbt.cast('l.ingested_at', dbt.type_timestamp()) }} as ingested_at,
     {{ dbt.cast('r.parsed_at', dbt.type_timestamp()) }} as parsed_at
 from landed as l
@@ -80,3 +84,4 @@ left join fact_counts as fc on l.report_id = fc.report_id
 left join issue_counts as ic on l.report_id = ic.report_id
 left join path_counts as pc on l.report_id = pc.report_id
 left join quality as q on l.report_id = q.report_id
+left join primaries as p on l.report_id = p.report_id

@@ -1,3 +1,6 @@
+-- The gazetteer as staged. Optional columns (aliases, former_names, change_kind) are read when
+-- the staged table has them and NULL otherwise, so the model never breaks on them; list
+-- columns become '|'-joined strings.
 select
     region_code,
     region_name,
@@ -9,5 +12,8 @@ select
     is_current,
     valid_from_year,
     valid_to_year,
-    current_code
+    current_code,
+    {{ optional_column(source('parsed', 'regions'), 'aliases') }},
+    {{ optional_column(source('parsed', 'regions'), 'former_names') }},
+    {{ optional_column(source('parsed', 'regions'), 'change_kind') }}
 from {{ source('parsed', 'regions') }}

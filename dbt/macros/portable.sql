@@ -1,0 +1,74 @@
+{#- Small portable helpers: every adapter-specific spelling lives here, never in a model. -#}
+
+{#- The first n characters of a string (GB/T 2260 parents: province = 2, prefecture = 4). -#}
+{% macro code_prefix(expr, n) -%}
+    {{ return(adapter.dispatch('code_prefix')(expr, n)) }}
+{%- endmacro %}
+
+{% macro default__code_prefix(expr, n) -%}
+    substring({{ expr }}, 1, {{ n }})
+{%- endmacro %}
+
+{% macro bigquery__code_prefix(expr, n) -%}
+    substr({{ expr }}, 1, {{ n }})
+{%- endmacro %}
+
+{#- Equivalence grades ordered from best to worst, so "the worst grade" is a max(). -#}
+{% macro equivalence_rank(expr) -%}
+    case {{ expr }} when 'exact' then 0 when 'approximate' then 1 when 'none' then 2 else 2 end
+{%- endmacro %}
+
+{% macro equivalence_of_rank(expr) -%}
+    case {{ expr }} when 0 then 'exact' when 1 then 'approximate' else 'none' end
+{%- endmacro %}
+
+{#- A column of a relation that another engineer may add later (e.g. aliases on the
+    gazetteer): the column when the relation has it, else a typed NULL. -#}
+{% macro optional_column(relation, column, alias=none, data_type=none) -%}
+    {%- set alias = alias or column -%}
+    {%- set data_type = data_type or dbt.type_string() -%}
+    {%- set present = [] -%}
+    {%- if execute -%}
+        {%- for c in adapter.get_columns_in_relation(relation) -%}
+            {%- if c.name | lower == column | lower -%}
+                {%- set dtype = c.dtype | upper -%}
+                {%- do present.append((c.name, '[]' in dtype or 'LIST' in dtype or 'ARRAY' in dtype)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if present and present[0][1] -%}
+        {#- A list column (e.g. VARCHAR[]) becomes a '|'-joined string, NULL when empty. -#}
+        nullif({{ list_to_string(present[0][0], "'|'") }}, '') as {{ alias }}
+    {%- elif present -%}
+        {{ dbt.cast(present[0][0], data_type) }} as {{ alias }}
+    {%- else -%}
+        {{ dbt.cast('null', data_type) }} as {{ alias }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether a relation (e.g. {{ this }} of an incremental model) has a column. -#}
+{% macro relation_has_column(relation, column) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- for c in adapter.get_columns_in_relation(relation) -%}
+        {%- if c.name | lower == column | lower -%}{{ return(true) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- One column of a wide fact: the harmonised value of `code` (channel / applicant) pivoted
+    out of int_harmonized_values rows. -#}
+{% macro pivot_value(code, channel='all', applicant='all', alias=none) -%}
+    {{ dbt.cast(
+        "max(case when harmonized_code = '" ~ code ~ "' and channel_code = '" ~ channel
+        ~ "' and applicant_type = '" ~ applicant ~ "' then value end)",
+        type_double()) }} as {{ alias or code }}
+{%- endmacro %}
+
+{#- A list/array of strings joined into one string. -#}
+{% macro list_to_string(expr, separator) -%}
+    {{ return(adapter.dispatch('list_to_string')(expr, separator)) }}
+{%- endmacro %}
+
+{% macro default__list_to_string(expr, separator) -%}
+    array_to_string({{ expr }}, {{ separator }})
+{%- endmacro %}

@@ -1,0 +1,37 @@
+-- The harmonised indicators (seed harmonized_indicators) of every primary report, in long
+-- form: one row per report x harmonised code x channel x applicant type, with how the value
+-- was obtained (stated, or the sum of its parts) and how far it compares across forms.
+with reports as (
+    select * from {{ ref('int_primary_reports') }}
+),
+
+harmonized as (
+    select h.*
+    from {{ ref('int_harmonized_values') }} as h
+    inner join {{ ref('harmonized_indicators') }} as hi on h.harmonized_code = hi.harmonized_code
+)
+
+select
+    {{ dbt.cast('r.report_id', dbt.type_string()) }} as report_id,
+    {{ dbt.cast('r.region_code', dbt.type_string()) }} as region_code,
+    {{ dbt.cast('r.region_name', dbt.type_string()) }} as region_name,
+    {{ dbt.cast('r.region_level', dbt.type_string()) }} as region_level,
+    {{ dbt.cast('r.prefecture_code', dbt.type_string()) }} as prefecture_code,
+    {{ dbt.cast('r.province_code', dbt.type_string()) }} as province_code,
+    {{ dbt.cast('r.year', dbt.type_int()) }} as year,
+    {{ dbt.cast('r.template', dbt.type_string()) }} as template,
+    {{ dbt.cast('r.form_code', dbt.type_string()) }} as form_code,
+    {{ dbt.cast('r.is_government_report = 1', dbt.type_boolean()) }} as is_government_report,
+    {{ dbt.cast('h.harmonized_code', dbt.type_string()) }} as harmonized_code,
+    {{ dbt.cast('h.channel_code', dbt.type_string()) }} as channel_code,
+    {{ dbt.cast('h.applicant_type', dbt.type_string()) }} as applicant_type,
+    {{ dbt.cast('h.value', type_double()) }} as value,
+    {{ dbt.cast('h.unit', dbt.type_string()) }} as unit,
+    {{ dbt.cast('h.value_qualifier', dbt.type_string()) }} as value_qualifier,
+    {{ dbt.cast('h.source', dbt.type_string()) }} as source,
+    {{ dbt.cast('h.derivation', dbt.type_string()) }} as derivation,
+    {{ dbt.cast('h.n_inputs', dbt.type_int()) }} as n_inputs,
+    {{ dbt.cast('h.equivalence', dbt.type_string()) }} as equivalence,
+    {{ dbt.cast('h.input_indicators', dbt.type_string()) }} as input_indicators
+from reports as r
+inner join harmonized as h on r.report_id = h.report_id

@@ -1,0 +1,185 @@
+"""BI readers: the published copy and the Parquet exports are swapped atomically and are read-only.
+
+A reader process polls the current release in a loop while releases are published
+under it; it must never see an error or a mix of two releases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.defs.publish import PUBLISHED_DB, current_release, open_published, publish_release
+
+# Runs in a separate process: resolve `current` once per round, then read the DuckDB copy,
+# every Parquet file and the manifest of that release.
+READER = r"""
+import json, os, sys, time
+from pathlib import Path
+import duckdb, pyarrow.parquet as pq
+
+export_dir, out, stop = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+with out.open("w") as fh:
+    while not stop.exists():
+        try:
+            release = Path(os.path.realpath(export_dir / "current"))
+            con = duckdb.connect(str(release / "warehouse.duckdb"), read_only=True,
+                                 config={"enable_external_access": False})
+            try:
+                marts = [r[0] for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+                db = {m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}
+            finally:
+                con.close()
+            parquet = {m: pq.ParquetFile(release / m / f"{m}.parquet").metadata.num_rows for m in marts}
+            manifest = json.loads((release / "release.json").read_text())["marts"]
+            fh.write(json.dumps({"db": db, "parquet": parquet, "manifest": manifest}) + "\n")
+        except Exception as exc:
+            fh.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        fh.flush()
+        time.sleep(0.01)
+"""
+
+
+class ReaderProcess:
+    """A BI reader polling EXPORT_DIR/current in a loop, in its own process."""
+
+    def __init__(self, export_dir: Path, workdir: Path):
+        self.out = workdir / "reader.jsonl"
+        self.stop_file = workdir / "reader.stop"
+        self.stop_file.unlink(missing_ok=True)
+        self.proc = subprocess.Popen([sys.executable, "-c", READER, str(export_dir), str(self.out),
+                                      str(self.stop_file)])
+
+    def wait_for_rounds(self, n: int, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.out.exists() and len(self.out.read_text().splitlines()) >= n:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"reader did not complete {n} rounds in {timeout}s")
+
+    def stop(self) -> list[dict]:
+        self.stop_file.touch()
+        try:
+            self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
+
+
+def assert_consistent(observations: list[dict], releases: list[dict[str, int]]) -> None:
+    """No errors; every round saw exactly one complete release, identical through DuckDB and Parquet."""
+    errors = [o["error"] for o in observations if "error" in o]
+    assert not errors, errors[:3]
+    assert observations
+    for obs in observations:
+        assert obs["db"] == obs["parquet"] == obs["manifest"], obs
+        assert obs["db"] in releases, obs["db"]
+
+
+def fake_warehouse(path: Path, n_reports: int, n_facts: int) -> dict[str, int]:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema marts")
+        con.execute(f"create table marts.dim_report as select range::varchar as report_id from range({n_reports})")
+        con.execute(f"create table marts.fct_indicator_value as select range % {n_reports} as report_id, "
+                    f"range::double as value from range({n_facts})")
+        con.execute("create schema parsed")
+        con.execute("create table parsed.secret as select 'raw text stays private' as text")
+    finally:
+        con.close()
+    return {"dim_report": n_reports, "fct_indicator_value": n_facts}
+
+
+@pytest.fixture(scope="module")
+def two_warehouses(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bi")
+    small, big = tmp / "small.duckdb", tmp / "big.duckdb"
+    return tmp, [(small, fake_warehouse(small, 5, 300)), (big, fake_warehouse(big, 7, 5000))]
+
+
+def test_reader_never_sees_an_error_or_a_partial_release(two_warehouses):
+    tmp, warehouses = two_warehouses
+    export = tmp / "exports_swap"
+    first = publish_release(str(warehouses[0][0]), export)
+    reader = ReaderProcess(export, tmp)
+    try:
+        reader.wait_for_rounds(1)
+        seen_releases = [first.counts]
+        for i in range(8):
+            path, _ = warehouses[(i + 1) % 2]
+            seen_releases.append(publish_release(str(path), export).counts)
+            reader.wait_for_rounds(2 + i)
+    finally:
+        observations = reader.stop()
+    assert {json.dumps(c, sort_keys=True) for c in seen_releases} == {
+        json.dumps(c, sort_keys=True) for _, c in warehouses}
+    assert_consistent(observations, [c for _, c in warehouses])
+    assert len({json.dumps(o["db"], sort_keys=True) for o in observations}) == 2, "reader saw only one release"
+
+
+def test_release_layout_and_pruning(two_warehouses):
+    tmp, warehouses = two_warehouses
+    export = tmp / "exports_layout"
+    names = [publish_release(str(warehouses[0][0]), export, keep=2).name for _ in range(3)]
+    releases = sorted(p.name for p in (export / "releases").iterdir())
+    assert releases == sorted(names[-2:])  # the oldest pruned, no temp folder left
+    current = current_release(export)
+    assert current.name == names[-1]
+    assert (current / "dim_report" / "dim_report.parquet").is_file()
+    assert json.loads((current / "release.json").read_text())["marts"] == warehouses[0][1]
+    # Only the marts are published: staged tables (raw text, bytes) stay in the live warehouse.
+    con = open_published(export)
+    try:
+        schemas = {r[0] for r in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
+    finally:
+        con.close()
+    assert schemas == {"marts"}
+
+
+def test_a_write_through_the_bi_path_fails(two_warehouses):
+    tmp, warehouses = two_warehouses
+    export = tmp / "exports_ro"
+    publish_release(str(warehouses[0][0]), export)
+    con = open_published(export)
+    try:
+        for statement in ("create table marts.x (a int)", "delete from marts.dim_report",
+                          "insert into marts.dim_report values ('x')",
+                          f"copy marts.dim_report to '{tmp / 'leak.csv'}'",
+                          "set enable_external_access = true"):
+            with pytest.raises(duckdb.Error):
+                con.execute(statement)
+        assert con.execute("select count(*) from marts.dim_report").fetchone()[0] == warehouses[0][1]["dim_report"]
+    finally:
+        con.close()
+    assert not (tmp / "leak.csv").exists()
+    release = current_release(export)
+    # Files and folders of a release are read-only for everyone (the swap replaces, never edits).
+    for path in [release, release / PUBLISHED_DB, release / "dim_report" / "dim_report.parquet"]:
+        assert os.stat(path).st_mode & 0o222 == 0, path
+
+
+def test_a_reader_holding_the_published_copy_does_not_block_a_release(two_warehouses):
+    tmp, warehouses = two_warehouses
+    export = tmp / "exports_lock"
+    publish_release(str(warehouses[0][0]), export)
+    con = open_published(export)  # a BI session left open
+    try:
+        publish_release(str(warehouses[1][0]), export)
+        assert con.execute("select count(*) from marts.dim_report").fetchone()[0] == 5  # still its release
+    finally:
+        con.close()
+    con = open_published(export)
+    try:
+        assert con.execute("select count(*) from marts.dim_report").fetchone()[0] == 7
+    finally:
+        con.close()

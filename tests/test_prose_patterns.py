@@ -1,0 +1,207 @@
+"""Prose figures: number forms, approximations, and the traps that must not yield a figure."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.prose import extract_prose_facts
+from ingest.text import decode_bytes, normalize_text
+
+
+def _facts(text: str, year: int | None = 2017) -> dict[str, tuple[float, str]]:
+    facts, _ = extract_prose_facts(normalize_text(text), year)
+    out = {}
+    for f in facts:
+        key = f.indicator_code + ("" if f.channel_code == "all" else f"/{f.channel_code}")
+        out[key] = (f.value, f.value_qualifier)
+    return out
+
+
+# ------------------------------------------------------------------ number forms
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value", "qualifier"),
+    [
+        ("全年共受理政府信息公开申请一千二百余件。", "requests_received", 1200, "approx"),
+        ("全年主动公开政府信息两万条。", "proactive_total", 20000, "exact"),
+        ("全年主动公开政府信息１２３条。", "proactive_total", 123, "exact"),  # full-width digits
+        ("全年主动公开政府信息1.2万条。", "proactive_total", 12000, "exact"),
+        ("全年主动公开政府信息3万余条。", "proactive_total", 30000, "approx"),
+        ("全年主动公开政府信息12,345条。", "proactive_total", 12345, "exact"),
+        ("全年主动公开政府信息约2000条。", "proactive_total", 2000, "approx"),
+        ("全年主动公开政府信息近2000条。", "proactive_total", 2000, "approx"),
+        ("全年主动公开政府信息超过2000条。", "proactive_total", 2000, "approx"),
+        ("全年主动公开政府信息2000多条。", "proactive_total", 2000, "approx"),
+        ("全年主动公开政府信息2000条左右。", "proactive_total", 2000, "approx"),
+        ("全年收取信息处理费共计1.5万元。", "fees_collected", 1.5, "exact"),
+        ("全年收取信息处理费共计15000元。", "fees_collected", 1.5, "exact"),
+        ("全年政务公开专项经费5万元。", "special_funds", 5, "exact"),
+    ],
+)
+def test_number_forms(sentence, key, value, qualifier):
+    got = _facts(sentence)
+    assert got[key] == (pytest.approx(value), qualifier), got
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_any_integer_round_trips_in_digits_and_chinese(n):
+    import cn2an
+
+    for printed in (str(n), f"{n:,}", cn2an.an2cn(n)):
+        got = _facts(f"全年主动公开政府信息{printed}条。")
+        assert got["proactive_total"] == (n, "exact"), printed
+
+
+# ------------------------------------------------------------------ indicators, each with a trap
+
+
+@pytest.mark.parametrize(
+    ("positive", "negative", "key", "value"),
+    [
+        # Requests received, not answered.
+        ("收到政府信息公开申请120件。", "对政府信息公开申请共答复120件。", "requests_received", 120),
+        # A bare 申请 counts under a 依申请公开 heading only.
+        ("三、依申请公开情况\n收到申请120件。", "三、行政审批情况\n收到申请120件。", "requests_received", 120),
+        ("三、依申请公开情况\n(一)收到申请情况\n收到申请15件。", "四、其他\n收到申请15件。", "requests_received", 15),
+        # Answers.
+        ("三、依申请公开情况\n共答复申请人120件。", "三、依申请公开情况\n按时答复120件。", "requests_answered", 120),
+        # Denials, not grants.
+        ("在答复的申请中,不予公开2件。", "在答复的申请中,同意公开2件。", "requests_denied", 2),
+        ("在答复的申请中,不属于本机关公开范围3件。", "在答复的申请中,同意公开3件。", "requests_not_this_agency", 3),
+        ("在答复的申请中,信息不存在1件。", "在答复的申请中,不予公开1件。", "requests_nonexistent", 1),
+        ("在答复的申请中,属于已主动公开范围4件。", "在答复的申请中,同意公开4件。", "requests_already_public", 4),
+        # Carried over is last year's backlog, legitimately introduced by 上年.
+        ("上年结转政府信息公开申请2件。", "结转下年度继续办理2件。", "requests_carried_over", 2),
+        # Review outcomes belong to the subject named last before them.
+        ("行政复议结果维持2件。", "行政诉讼结果维持2件。", "admin_review_upheld", 2),
+        ("行政诉讼1件,维持原行政行为1件。", "行政复议1件,维持原行政行为1件。", "admin_litigation_upheld", 1),
+        ("被申请行政复议3件,其中纠错1件。", "被提起行政诉讼3件,其中纠错1件。", "admin_review_corrected", 1),
+        ("行政复议尚未审结1件。", "行政诉讼尚未审结1件。", "admin_review_pending", 1),
+        # Channel of proactive publishing needs a 主动公开 context.
+        ("主动公开政府信息2000条,其中通过政府网站发布信息1800条。", "政府网站发布信息1800条。",
+         "proactive_published/website", 1800),
+        # Special funds for disclosure work, not other funds.
+        ("全年政务公开专项经费5万元。", "全年扶贫专项经费5万元。", "special_funds", 5),
+    ],
+)
+def test_indicator_and_its_trap(positive, negative, key, value):
+    assert _facts(positive).get(key, (None,))[0] == pytest.approx(value)
+    assert key not in _facts(negative)
+
+
+def test_a_different_subject_in_the_same_sentence():
+    got = _facts("收到政府信息公开申请120件,其中当面申请30件,网上申请50件,以信函方式提交申请40件。")
+    assert got["requests_received"] == (120, "exact")
+    assert got["requests_received/in_person"] == (30, "exact")
+    assert got["requests_received/online"] == (50, "exact")
+    assert got["requests_received/letter"] == (40, "exact")
+    got = _facts("受理政府信息公开申请120件,其中同意公开100件。")
+    assert (got["requests_received"][0], got["requests_granted"][0]) == (120, 100)
+
+
+def test_a_channel_share_is_not_the_total():
+    got = _facts("三、依申请公开情况\n当面申请30件。")
+    assert got == {"requests_received/in_person": (30, "exact")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key"),
+    [
+        # Years and dates.
+        ("2019年主动公开政府信息工作。", "proactive_total"),
+        ("主动公开政府信息截至12月31日。", "proactive_total"),
+        # Document numbers and articles.
+        ("根据《条例》第二十条主动公开政府信息。", "proactive_total"),
+        ("主动公开政府信息第20条。", "proactive_total"),
+        ("按照郏政办〔2019〕60号文件受理政府信息公开申请。", "requests_received"),
+        # Phone numbers.
+        ("依申请公开受理电话:0375-5123456。", "requests_received"),
+        ("政府信息公开申请咨询电话12345。", "requests_received"),
+        # Percentages and changes.
+        ("主动公开政府信息同比增长12%。", "proactive_total"),
+        ("受理政府信息公开申请较上年增加3件。", "requests_received"),
+        ("主动公开政府信息比去年多300条。", "proactive_total"),
+        # Ordinal list markers and page numbers.
+        ("(三)主动公开政府信息情况", "proactive_total"),
+        ("1.收到政府信息公开申请情况", "requests_received"),
+        ("二、依申请公开政府信息情况", "requests_received"),
+        ("第3页 共5页", "proactive_total"),
+        # Previous years stated for comparison.
+        ("去年主动公开政府信息1000条。", "proactive_total"),
+        ("上年受理政府信息公开申请10件。", "requests_received"),
+        ("2016年受理政府信息公开申请9件。", "requests_received"),
+        ("上一年度收到行政复议申请2件。", "admin_review_total"),
+    ],
+)
+def test_trap_yields_nothing(sentence, key):
+    assert key not in _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value"),
+    [
+        ("上年受理政府信息公开申请10件,本年受理政府信息公开申请12件。", "requests_received", 12),
+        ("与去年相比,今年主动公开政府信息1200条。", "proactive_total", 1200),
+        ("主动公开政府信息1200条,比上年增加200条。", "proactive_total", 1200),
+        ("2016年主动公开政府信息1000条,2017年主动公开政府信息1200条。", "proactive_total", 1200),
+        ("截至2017年12月31日,共受理政府信息公开申请9件。", "requests_received", 9),
+        ("较去年同期,主动公开政府信息1200条。", "proactive_total", 1200),
+    ],
+)
+def test_this_years_figure_next_to_another_years(sentence, key, value):
+    assert _facts(sentence)[key][0] == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value"),
+    [
+        ("(二)全年受理政府信息公开申请3件。", "requests_received", 3),
+        ("2.主动公开政府信息300条。", "proactive_total", 300),
+        ("三、全年主动公开政府信息四十条。", "proactive_total", 40),
+    ],
+)
+def test_list_markers_are_not_figures_but_what_follows_is(sentence, key, value):
+    assert _facts(sentence)[key][0] == value
+
+
+def test_other_year_relative_to_the_report_year():
+    sentence = "2018年主动公开政府信息1000条。"
+    assert _facts(sentence, 2018)["proactive_total"][0] == 1000
+    assert "proactive_total" not in _facts(sentence, 2019)
+
+
+def test_source_text_is_the_sentence_and_line():
+    facts, _ = extract_prose_facts(normalize_text("标题\n一、概述\n今年以来。全年主动公开政府信息约2000条,同比增长5%。其他。"),
+                                   2017)
+    (fact,) = facts
+    assert (fact.source_line, fact.source_text, fact.value_qualifier) == (
+        3, "全年主动公开政府信息约2000条,同比增长5%。", "approx")
+
+
+def test_prose_is_fast_on_the_samples(sample_paths):
+    docs = [normalize_text(decode_bytes(p.read_bytes()).text) for p in sample_paths]
+    start = time.perf_counter()
+    for _ in range(3):
+        for lines in docs:
+            extract_prose_facts(lines, 2017)
+    per_report = (time.perf_counter() - start) / (3 * len(docs))
+    assert per_report < 0.05  # ~1-6 ms measured; generous for a loaded machine
+
+
+def test_every_prose_indicator_is_declared_by_a_form_with_the_same_unit():
+    from ingest.forms import load_forms
+    from ingest.prose import RULES
+
+    units: dict[str, set[str]] = {}
+    for form in load_forms().values():
+        for row in form.rows:
+            if row.indicator_code:
+                units.setdefault(row.indicator_code, set()).add(row.unit)
+    for rule in RULES:
+        assert rule.unit in units.get(rule.indicator, set()), rule.indicator
