@@ -12,7 +12,7 @@ export RAW_DIR ?= $(CURDIR)/data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: install run test ui manifest lint clean browser bench
+.PHONY: install run test ui manifest lint clean browser bench dbt-docs crash-test
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -48,6 +48,17 @@ test: manifest browser
 
 ui: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -m dagster_project.definitions
+
+dbt-docs: manifest
+	cd dbt && ../$(VENV)/bin/dbt docs generate --static --profiles-dir . --target-path target
+	@echo "open dbt/target/static_index.html"
+
+crash-test: manifest $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/python scripts/kill_rerun.py
+
+BENCH_SIZES ?= 1000,10000,100000
+bench: manifest
+	$(VENV)/bin/python -m bench.run --sizes $(BENCH_SIZES)
 
 lint: install
 	$(VENV)/bin/ruff check ingest dagster_project expectations tests scripts bench
