@@ -6,6 +6,11 @@ template and kept beside the table ones (the warehouse prefers the table).
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import lru_cache
+
+from ingest.forms import load_forms
 from ingest.metadata import extract_metadata
 from ingest.models import Fact, ParsedReport, ParseIssue, ReportMeta, TableResult
 from ingest.new_table import parse_new_table
@@ -36,9 +41,54 @@ def _one_per_key(facts: list[Fact], issues: list[ParseIssue], what: str) -> list
     return list(seen.values())
 
 
+_NOT_LABEL_CHARS = re.compile(r"[\s|()（）\[\]【】,，、.．:：;；\"“”'‘’《》<>0-9-]+")
+# A parser runs only when the text holds at least this many of the row labels
+# that are printed by its template family alone (checked on the text with all
+# whitespace, pipes and digits removed, so split and glued labels still count).
+MIN_ANCHOR_HITS = 2
+
+
+def _label_key(text: str) -> str:
+    return _NOT_LABEL_CHARS.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=1)
+def anchor_labels() -> dict[str, frozenset[str]]:
+    """Per template family, the row labels (and aliases) that no other family prints."""
+    labels: dict[str, set[str]] = {}
+    for form in load_forms().values():
+        bucket = labels.setdefault(form.template, set())
+        for row in form.rows:
+            for label in (row.label, *row.aliases):
+                key = _label_key(label)
+                if len(key) >= 5:
+                    bucket.add(key)
+    return {t: frozenset(keys - set().union(*(v for u, v in labels.items() if u != t)))
+            for t, keys in labels.items()}
+
+
+def table_families(lines: list[str]) -> list[str]:
+    """Template families whose tables the text may hold; both when the evidence is thin."""
+    flat = _label_key("".join(lines))
+    hits = {t: sum(1 for key in keys if key in flat) for t, keys in anchor_labels().items()}
+    likely = [t for t, n in hits.items() if n >= MIN_ANCHOR_HITS]
+    if likely:
+        return likely
+    return [t for t, n in hits.items() if n > 0]
+
+
+TABLE_PARSERS = {"new_table": parse_new_table, "old_table": parse_old_table}
+
+
 def choose_table(lines: list[str]) -> TableResult | None:
-    """The table parse with the most figures; the 2019+ form first on ties."""
-    candidates = [t for t in (parse_new_table(lines), parse_old_table(lines)) if t and t.facts]
+    """The table parse with the most figures; the 2019+ form first on ties.
+
+    Only the families whose distinctive labels the text holds are tried: running
+    every parser on every report cost most of the parse time.
+    """
+    families = table_families(lines)
+    results = [TABLE_PARSERS[t](lines) for t in ("new_table", "old_table") if t in families]
+    candidates = [t for t in results if t and t.facts]
     if not candidates:
         return None
     return max(candidates, key=lambda t: len(t.facts))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,25 +124,53 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.unregister("_frame")
 
 
-def _write_landed(con: duckdb.DuckDBPyConnection, landed: LandedFile, is_new_content: bool,
-                  is_new_path: bool) -> None:
-    if is_new_content:
-        con.execute(
-            "insert into raw.landed_files (report_id, source_path, file_name, size_bytes, encoding, "
-            "decode_error, text, raw_bytes, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [landed.report_id, landed.source_path, landed.file_name, landed.size_bytes,
-             landed.encoding, landed.decode_error, landed.text, landed.raw_bytes, landed.ingested_at],
-        )
-    if is_new_path:
-        con.execute(
-            "insert into raw.landed_paths (report_id, source_path, file_name, first_seen_at) values (?, ?, ?, ?)",
-            [landed.report_id, landed.source_path, landed.file_name, landed.ingested_at],
-        )
-    con.execute(
-        "insert or replace into raw.file_stats values (?, ?, ?, ?, ?, ?)",
-        [landed.source_path, landed.report_id, landed.size_bytes, landed.mtime_ns, landed.content_type,
-         landed.ingested_at],
-    )
+LANDED_FILE_SCHEMA = {
+    "report_id": pl.String, "source_path": pl.String, "file_name": pl.String, "size_bytes": pl.Int64,
+    "encoding": pl.String, "decode_error": pl.String, "text": pl.String, "raw_bytes": pl.Binary,
+    "ingested_at": pl.Datetime("us"),
+}
+LANDED_PATH_SCHEMA = {"report_id": pl.String, "source_path": pl.String, "file_name": pl.String,
+                      "first_seen_at": pl.Datetime("us")}
+FILE_STATS_SCHEMA = {"source_path": pl.String, "report_id": pl.String, "size_bytes": pl.Int64,
+                     "mtime_ns": pl.Int64, "content_type": pl.String, "checked_at": pl.Datetime("us")}
+
+
+BIG_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class _LandedGroup:
+    """Rows of one commit group, written with one set-based insert per table."""
+
+    files: list[dict] = field(default_factory=list)
+    paths: list[dict] = field(default_factory=list)
+    stats: dict[str, dict] = field(default_factory=dict)  # by source_path: the last landing wins
+
+    def add(self, landed: LandedFile, is_new_content: bool, is_new_path: bool) -> None:
+        if is_new_content:
+            self.files.append({k: getattr(landed, k) for k in LANDED_FILE_SCHEMA})
+        if is_new_path:
+            self.paths.append({"report_id": landed.report_id, "source_path": landed.source_path,
+                               "file_name": landed.file_name, "first_seen_at": landed.ingested_at})
+        self.stats[landed.source_path] = {
+            "source_path": landed.source_path, "report_id": landed.report_id, "size_bytes": landed.size_bytes,
+            "mtime_ns": landed.mtime_ns, "content_type": landed.content_type, "checked_at": landed.ingested_at}
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        # A frame copies its contents: big files go in one by one to keep memory bounded.
+        small = [f for f in self.files if f["size_bytes"] <= BIG_FILE_BYTES]
+        for big in (f for f in self.files if f["size_bytes"] > BIG_FILE_BYTES):
+            con.execute(f"insert into raw.landed_files ({', '.join(big)}) values ({', '.join('?' * len(big))})",
+                        list(big.values()))
+        _insert(con, "raw.landed_files", pl.DataFrame(small, schema=LANDED_FILE_SCHEMA))
+        _insert(con, "raw.landed_paths", pl.DataFrame(self.paths, schema=LANDED_PATH_SCHEMA))
+        stats = pl.DataFrame(list(self.stats.values()), schema=FILE_STATS_SCHEMA)
+        if not stats.is_empty():
+            con.register("_stats", stats.to_arrow())
+            try:
+                con.execute("insert or replace into raw.file_stats select * from _stats")
+            finally:
+                con.unregister("_stats")
 
 
 def land_directory(
@@ -169,6 +198,7 @@ def land_directory(
     for n_group, group in enumerate(progress(groups) if progress else groups):
         group_ids: set[str] = set()
         group_paths: set[tuple[str, str]] = set()
+        rows = _LandedGroup()
         with _transaction(con):
             for path in group:
                 summary.files_seen += 1
@@ -179,10 +209,11 @@ def land_directory(
                 key = (landed.report_id, landed.source_path)
                 is_new_content = landed.report_id not in known_ids and landed.report_id not in group_ids
                 is_new_path = key not in known_paths and key not in group_paths
-                _write_landed(con, landed, is_new_content, is_new_path)
+                rows.add(landed, is_new_content, is_new_path)
                 _count_landed(summary, landed, is_new_content, is_new_path)
                 group_ids.add(landed.report_id)
                 group_paths.add(key)
+            rows.write(con)
             if n_group == len(groups) - 1:
                 fault_point("land")
         # Only after the commit: a rolled-back group is landed again by the next run.
@@ -270,7 +301,7 @@ def parse_pending(
     parser_version: str = PARSER_VERSION,
     batch_size: int = 200,
     progress: Callable[[Iterable], Iterable] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> ParseSummary:
     """Parse every landed report not yet parsed by this parser version.
 
@@ -282,21 +313,28 @@ def parse_pending(
 
     started_at, started = _now(), time.perf_counter()
     summary = ParseSummary()
-    pending = pending_report_ids(con, parser_version)
-    id_batches = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
+    n_pending = len(pending_report_ids(con, parser_version))
+    n_batches = -(-n_pending // batch_size)
+    # One streaming read of every pending text (a second cursor, so the writes
+    # below do not end it) instead of a scan of raw.landed_files per batch.
+    reader = con.cursor()
+    reader.execute(
+        """select l.report_id, substr(l.text, 1, ?), l.decode_error from raw.landed_files l
+           where not exists (select 1 from parsed.reports p
+                             where p.report_id = l.report_id and p.parser_version = ?)
+           order by l.report_id""",
+        [MAX_PARSE_CHARS + 1, parser_version],
+    )
+    batch_ids: deque[list[str]] = deque()
 
-    def landed_rows(ids: list[str]) -> list[tuple[str, str | None, str | None]]:
-        return con.execute(
-            "select report_id, substr(text, 1, ?), decode_error from raw.landed_files where report_id in "
-            "(select unnest(?::varchar[])) order by report_id",
-            [MAX_PARSE_CHARS + 1, ids],
-        ).fetchall()
+    def landed_batches() -> Iterator[list[tuple[str, str | None, str | None]]]:
+        while rows := reader.fetchmany(batch_size):
+            batch_ids.append([r[0] for r in rows])
+            yield rows
 
-    batches = (landed_rows(ids) for ids in id_batches)
-    frame_sets = parse_batches(batches, parser_version, workers)
-    for n_batch, (ids, frames) in enumerate(
-        zip(id_batches, progress(frame_sets) if progress else frame_sets, strict=True)
-    ):
+    frame_sets = parse_batches(landed_batches(), parser_version, workers)
+    for n_batch, frames in enumerate(progress(frame_sets) if progress else frame_sets):
+        ids = batch_ids.popleft()
         with _transaction(con):
             for table in ("reports", "facts", "issues"):
                 con.execute(
@@ -305,7 +343,7 @@ def parse_pending(
                     [parser_version, ids],
                 )
                 _insert(con, f"parsed.{table}", frames[table])
-            if n_batch == len(id_batches) - 1:
+            if n_batch == n_batches - 1:
                 fault_point("parse")
         _add_batch(summary, frames)
     summary.seconds = time.perf_counter() - started
