@@ -27,7 +27,16 @@ from typing import Literal
 
 from ingest.forms import Form, FormRow, fact_key, load_forms, split_fact_key
 from ingest.models import Fact, ParseIssue, TableResult
-from ingest.new_table_repair import Equation, Printed, Row, SumRule, narrow, row_candidates, row_violated
+from ingest.new_table_repair import (
+    Equation,
+    Printed,
+    Row,
+    SumRule,
+    equation_violated,
+    narrow,
+    row_candidates,
+    row_violated,
+)
 from ingest.numbers import BLANK_CELLS, parse_number_cell
 
 FORM_CODES = ("new_2021", "new_2019")
@@ -40,7 +49,7 @@ FUZZY_MIN = 0.75  # SequenceMatcher ratio for a fuzzy label match
 MIN_FIGURE_LINES = 4  # fewer lines with figures than this is not a 2019+ table
 HEADER_LINES = 12  # lines above a table's first row where its column headings may stand
 
-TokKind = Literal["text", "num", "blank", "gap"]
+TokKind = Literal["text", "num", "blank", "gap", "pad"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,11 +257,29 @@ def tokenize(lines: list[str]) -> list[Tok]:
             continue
         if _FOOTER.match(raw) or _MD_SEPARATOR.match(raw):
             continue
-        for cell in re.split(r"[\t|]", raw):
-            for piece in re.split(r"\s{2,}", cell.strip()):
-                if piece:
-                    toks.extend(_piece_tokens(piece, i))
+        toks.extend(_line_tokens(raw, i))
     return toks
+
+
+def _line_tokens(raw: str, i: int) -> list[Tok]:
+    """Tokens of one line. In a tab or pipe table an empty cell between two figures is a
+    blank cell; empty cells between a label and its first figure may be blank cells or
+    label columns (merged group labels), so they become 'pad' tokens that fill a row
+    only when it lacks cells (see _cell_values)."""
+    out: list[Tok] = []
+    empties = 0
+    for cell in re.split(r"[\t|]", raw):
+        cell_toks = [t for piece in re.split(r"\s{2,}", cell.strip()) if piece for t in _piece_tokens(piece, i)]
+        if not cell_toks:
+            empties += 1
+            continue
+        if empties and out and cell_toks[0].kind in ("num", "blank"):
+            kind = "blank" if out[-1].kind in ("num", "blank") else "pad" if out[-1].kind in ("text", "pad") else ""
+            if kind:
+                out.extend(Tok(kind, "", i) for _ in range(empties))  # type: ignore[arg-type]
+        empties = 0
+        out.extend(cell_toks)
+    return out
 
 
 # --------------------------------------------------------------------------- reading lines
@@ -301,9 +328,24 @@ def _figures_follow(toks: list[Tok]) -> list[bool]:
     nxt = False
     for i in range(len(toks) - 1, -1, -1):
         out[i] = nxt
-        if toks[i].kind != "gap":
+        if toks[i].kind not in ("gap", "pad"):
             nxt = toks[i].kind in ("num", "blank")
     return out
+
+
+MAX_LABEL_PIECES = 3  # a PDF wraps a label cell onto at most this many lines
+
+
+def _joined_label_hit(pieces: list[str], text: str, form_code: str, pos: int) -> tuple[int, float] | None:
+    """The form line named by a label wrapped over several lines ('5.要求行政机关确' / '认或重新出具
+    已获' / '取信息'), read from the pieces before the one the figures follow. Only a near,
+    nearly exact match counts (each piece alone names nothing)."""
+    for n in range(1, min(MAX_LABEL_PIECES, len(pieces)) + 1):
+        joined = "".join(pieces[-n:]) + text
+        hit = _best_spec(joined, form_code, pos, True)
+        if hit is not None and hit[0] - pos < WINDOW and hit[1] >= 1.0:
+            return hit
+    return None
 
 
 def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
@@ -328,14 +370,24 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
             pos = pos_before
         current = None
 
+    pieces: list[str] = []  # text cells since the last figure: maybe a label split over lines
+
+    def find(text: str, figures_follow: bool) -> tuple[int, float] | None:
+        hit = _best_spec(text, form_code, pos, figures_follow)
+        if hit is None and pieces and figures_follow and normalize_label(text) not in headers:
+            hit = _joined_label_hit(pieces, text, form_code, pos)
+        return hit
+
     for i, tok in enumerate(toks):
         if tok.kind == "text":
-            hit = _best_spec(tok.text, form_code, pos, follow[i])
+            hit = find(tok.text, follow[i])
             if hit is not None:
                 if current is not None and current.spec is specs[hit[0]] and not current.values:
+                    pieces.append(tok.text)
                     continue  # label continued on the next line
                 finish()
-                hit = _best_spec(tok.text, form_code, pos, follow[i])  # finish() may have moved back
+                hit = find(tok.text, follow[i])  # finish() may have moved back
+            pieces.append(tok.text)
             if hit is not None:
                 j, _ = hit
                 pos_before = pos
@@ -348,6 +400,8 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
             finish()
         elif current is not None:
             current.toks.append(tok)
+        if tok.kind in ("num", "blank"):
+            pieces.clear()
     finish()
     return [r for r in reads if r.spec.cells]
 
@@ -388,10 +442,26 @@ def _printed(vals: list[Tok]) -> list[Printed] | None:
     return out
 
 
-def _cell_values(read: LineRead, n: int) -> list[Tok]:
+def _fill_pads(toks: list[Tok], n: int) -> list[Tok] | None:
+    """Empty tab/pipe cells before a line's first figure read as blank cells, nearest first,
+    when the figures alone do not fill the line."""
+    vals = [t for t in toks if t.kind in ("num", "blank")]
+    pads = [i for i, t in enumerate(toks) if t.kind == "pad"]
+    need = n - len(vals)
+    if need <= 0 or len(pads) < need:
+        return None
+    use = set(pads[-need:])
+    return [Tok("blank", "", t.line) if i in use else t for i, t in enumerate(toks)
+            if i in use or t.kind in ("num", "blank")]
+
+
+def _cell_values(read: LineRead, n: int, pads: bool = False) -> list[Tok]:
     vals = read.values
     if len(vals) < n:
-        filled = _trim_gaps(read.toks, n)
+        filled = _trim_gaps([t for t in read.toks if t.kind != "pad"], n)
+        if filled is not None:
+            return filled
+        filled = _fill_pads(read.toks, n) if pads else None
         if filled is not None:
             return filled
     return vals
@@ -465,10 +535,10 @@ def _cells_for(spec: LineSpec, with_optional: bool) -> tuple[LineCell, ...]:
     return tuple(c for c in spec.cells if with_optional or not c.optional)
 
 
-def _slot(read: LineRead, with_optional: bool, form_code: str) -> Slot:
+def _slot(read: LineRead, with_optional: bool, form_code: str, pads: bool = False) -> Slot:
     cells = _cells_for(read.spec, with_optional)
     keys = tuple(c.key for c in cells)
-    vals = _cell_values(read, len(cells))
+    vals = _cell_values(read, len(cells), pads)
     printed = _printed(vals)
     texts = tuple(t.text for t in vals)
     if printed is None:
@@ -510,7 +580,8 @@ def _broken_rows(slots: list[Slot], form_code: str) -> int:
                or all(row_violated(c.values, row_rules(s.row.keys, form_code)) for c in s.row.candidates))
 
 
-def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str) -> list[Slot]:
+def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str,
+                   pads: bool = False) -> list[Slot]:
     """Slots of one table; the other column set is tried when most rows break the row rules,
     or when the headings name an optional column the rows seem to lack.
 
@@ -518,16 +589,44 @@ def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: 
     many figures per row as a table without 小计: the row sums, else the headings, tell.)
     """
     with_optional, named = choice
-    slots = [_slot(read, with_optional, form_code) for read in reads]
+    slots = [_slot(read, with_optional, form_code, pads) for read in reads]
     if all(len(_cells_for(r.spec, True)) == len(_cells_for(r.spec, False)) for r in reads):
         return slots
     broken = _broken_rows(slots, form_code)
     headings_disagree = named and not with_optional
     if 2 * broken <= len(slots) and not headings_disagree:
         return slots
-    other = [_slot(read, not with_optional, form_code) for read in reads]
+    other = [_slot(read, not with_optional, form_code, pads) for read in reads]
     other_broken = _broken_rows(other, form_code)
     return other if other_broken < broken or (headings_disagree and other_broken == broken) else slots
+
+
+def _unsettled(slots: list[Slot], form_code: str) -> tuple[int, int]:
+    """(rows with no single reading, rules broken by the settled rows) after solving."""
+    values: dict[str, float | None] = {}
+    for s in slots:
+        if len(s.row.candidates) == 1:
+            values.update(zip(s.row.keys, s.row.candidates[0].values, strict=True))
+    open_rows = sum(1 for s in slots if len(s.row.candidates) != 1)
+    broken = sum(1 for eq in equations(form_code)
+                 if any(k in values for k in (*eq.lhs, *eq.rhs)) and equation_violated(eq, values))
+    return open_rows, broken
+
+
+def _solved_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str) -> list[Slot]:
+    """Slots of one table, solved. Where empty tab/pipe cells stand between labels and
+    figures, the reading that takes them for blank cells is kept only when it settles
+    more rows without breaking more rules (they may be merged label columns instead)."""
+    slots = _section_slots(reads, choice, form_code)
+    solve(slots, form_code)
+    if not any(t.kind == "pad" for r in reads for t in r.toks):
+        return slots
+    padded = _section_slots(reads, choice, form_code, pads=True)
+    solve(padded, form_code)
+    plain_score, padded_score = _unsettled(slots, form_code), _unsettled(padded, form_code)
+    if padded_score[1] <= plain_score[1] and padded_score[0] < plain_score[0]:
+        return padded
+    return slots
 
 
 def solve(slots: list[Slot], form_code: str) -> None:
@@ -663,8 +762,7 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None) 
     for read in reads:
         by_section.setdefault(read.spec.section, []).append(read)
     for section, section_reads in by_section.items():
-        slots = _section_slots(section_reads, optional.get(section, (False, False)), form_code)
-        solve(slots, form_code)
+        slots = _solved_slots(section_reads, optional.get(section, (False, False)), form_code)
         for slot in slots:
             facts, issues = _emit(slot, form_code, lines)
             result.facts.extend(facts)
