@@ -34,10 +34,13 @@ _HEADER_DATE = re.compile(
     r"\s*[::]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)(?!\s*日?\s*(?:至|到|~|—))"
 )
 _BARE_NUMERIC_DATE = re.compile(
-    r"^[((]?\s*(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[))]?$"
+    r"^[(([【]?\s*(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[))\]】]?$"
 )
 _CN_DATE = rf"([\d{_CN_DIGIT}]{{4}})\s*年\s*([\d{_CN_DIGIT}十]{{1,3}})\s*月\s*([\d{_CN_DIGIT}十]{{1,3}})\s*日"
 _BARE_DATE = re.compile(r"^[((]?\s*" + _CN_DATE + r"\s*[))]?$")
+# A page header line: a date beside the source, view count or author (2019-03-29 15:30 来源:区政府办).
+_PAGE_INFO = re.compile(r"来源|浏览|点击|访问|阅读|作者|字号|编辑")
+_ANY_DATE = re.compile(r"(?<!\d)(\d{4})\s*([-/.年])\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 # Lines that carry portal furniture rather than report text.
 _FURNITURE = re.compile(r">|索引号|发布日期|发文日期|成文日期|发布时间|浏览次数|访问量|打印|关闭窗口")
 _REPORT_WORDS = re.compile(r"^\s*(?:度)?(?:的)?(?:政府信息公开|政务公开|信息公开|工作|年度报告)")
@@ -129,13 +132,24 @@ def published_date(lines: list[str], title_index: int | None) -> tuple[date, int
         return best[1], best[2]
     if title_index is not None:
         for i in range(title_index + 1, min(len(lines), title_index + 6)):
-            if (d := _bare_date(lines[i])) is not None:
+            if (d := _bare_date(lines[i]) or _page_info_date(lines[i])) is not None:
                 return d, i
     tail = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()][-8:]
     for i, s in reversed(tail):
         if (d := _bare_date(s)) is not None:
             return d, i
     return None
+
+
+def _page_info_date(line: str) -> date | None:
+    """The one date on a page-header line that also gives the source or view count."""
+    if not _PAGE_INFO.search(line) or re.search(r"成文|印发|生成|统计", line):
+        return None
+    dates = list(_ANY_DATE.finditer(line))
+    if len(dates) != 1:
+        return None
+    y, _sep, m, d = dates[0].groups()
+    return _valid_date(int(y), int(m), int(d))
 
 
 def _bare_date(line: str) -> date | None:

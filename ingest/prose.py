@@ -62,6 +62,7 @@ _HEADING = re.compile(
 )
 _NOTHING = re.compile(r"^\s*[((]?(?:无|暂无|没有|无相关情况|无此类情况|无相关数据)[))]?\s*[。.]?\s*$")
 _HAS_NUMBER = re.compile(rf"[\d{_CN}]")
+_HAS_DIGIT = re.compile(rf"[\d{_CN}]")
 _HAS_NEGATION = re.compile(r"未|没有|无|不|免")
 
 
@@ -223,12 +224,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "requests_not_this_agency", "件",
-        (_rx(r"不属于本(?:机关|单位|部门|行政机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?(?:申请)?{F}{N}", "件"),),
+        (_rx(r"(?:不属于本|非本)(?:机关|单位|部门|行政机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?(?:申请)?{F}{N}", "件"),),
         requires=_REQUEST_CONTEXT,
     ),
     Rule(
         "requests_nonexistent", "件",
-        (_rx(r"(?:申请公开的)?(?:政府)?信息不存在(?:的)?(?:申请)?{F}{N}", "件"),),
+        (_rx(r"(?:申请公开的)?(?:政府)?信息不存在[”\"’']?(?:的)?(?:申请)?{F}{N}", "件"),),
         requires=_REQUEST_CONTEXT,
     ),
     Rule(
@@ -244,7 +245,7 @@ RULES: tuple[Rule, ...] = (
         ),
         exclude=re.compile(r"纠错|维持|撤销|驳回|其他情形|尚未审结|结果|诉讼|起诉"),
     ),
-    Rule("admin_review_total", "件", (_rx(r"{NEG}{G}复议", "件"),),
+    Rule("admin_review_total", "件", (_rx(r"{NEG}{LONG}复议", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
     *_outcomes("复议", "admin_review"),
     Rule(
@@ -256,7 +257,7 @@ RULES: tuple[Rule, ...] = (
         ),
         exclude=re.compile(r"纠错|维持|撤销|驳回|其他情形|尚未审结|结果|复议"),
     ),
-    Rule("admin_litigation_total", "件", (_rx(r"{NEG}{G}诉讼", "件"),),
+    Rule("admin_litigation_total", "件", (_rx(r"{NEG}{LONG}诉讼", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
     *_outcomes("诉讼", "admin_litigation"),
     Rule(
@@ -288,7 +289,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "staff_parttime", "人",
-        (_rx(r"兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
+        (_rx(r"(?<!专)兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
         exclude=re.compile(r"培训|参加|接待|查阅"),
         requires=_OPEN,
     ),
@@ -297,9 +298,26 @@ RULES: tuple[Rule, ...] = (
         (
             _rx(r"(?<!专职)(?<!兼职)(?<!专职工作)(?<!兼职工作)(?:工作人员|从业人员)(?:共)?{F}{N}(?!次)", "人|名"),
             _rx(r"从事{G}信息公开{G}人员{F}{N}(?!次)", "人|名"),
+            _rx(r"专兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
         ),
         exclude=re.compile(r"培训|参加|接待|查阅|窗口"),
         requires=_OPEN,
+    ),
+    Rule(
+        "reading_points", "个",
+        (_rx(r"(?:设立|设置|建立|建成|开设)(?:了)?{G}查阅(?:点|场所|室){F}{N}", "个|处"),),
+        exclude=re.compile(r"接待|人次|新增|新设"),
+    ),
+    Rule(
+        "press_conferences", "次",
+        (_rx(r"(?:召开|举办|组织|参加或举办)(?:了)?(?:各类)?(?:新闻发布会|新闻发布)(?:会议)?{F}{N}", "场|次|期"),),
+        exclude=re.compile(r"各(?:县|区|市|乡|镇|部门|单位|街道)|下属|领导|负责"),
+    ),
+    Rule(
+        "policy_interpretations", "篇",
+        (_rx(r"(?:发布|出台|制作|刊发|推出)?(?:了)?(?:各类)?政策解读(?:文件|材料|稿件|信息|文章)?{F}{N}",
+             "篇|条|件|份|期"),),
+        exclude=re.compile(r"各(?:县|区|市|乡|镇|部门|单位|街道)|下属"),
     ),
     Rule(
         "training_sessions", "次",
@@ -336,6 +354,9 @@ _TRIGGERS = (
     ("admin_litigation", "诉讼"),
     ("fees", "费"),
     ("special_funds", "经费"),
+    ("press", "新闻发布"),
+    ("reading", "查阅"),
+    ("policy", "政策解读"),
     ("staff", "人员|专职|兼职"),
     ("train", "培训|参训|受训"),
 )
@@ -357,6 +378,7 @@ class Sentence:
     line_no: int  # 1-based
     text: str
     section: str = ""  # the heading of the section the sentence stands in
+    context: str = ""  # the sentence before it in the same paragraph (其中… continues it)
 
 
 def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
@@ -370,15 +392,35 @@ def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
             level = 0 if m.group("top") else 1 if m.group("sub") else 2
             headings = [*headings[:level], *[""] * (level - len(headings)), s]
         section = " ".join(h for h in headings if h)
+        previous = ""
         for part in re.split(r"(?<=[。;;!?!?])", s):
             if part.strip():
-                yield Sentence(i + 1, part.strip(), section)
+                yield Sentence(i + 1, part.strip(), section, previous)
+                previous = part.strip()
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind(c, 0, start) for c in ",,;;。:") + 1
     rights = [p for c in ",,;;。" if (p := text.find(c, end)) != -1]
     return left, min(rights) if rights else len(text)
+
+
+def _refine_clause(text: str, left: int, right: int, start: int, end: int) -> tuple[int, int]:
+    """Narrow a clause to the list item holding a figure: 、 separates figures (复议2件、诉讼3件).
+
+    The clause also ends where an aside opens after the figure: 申请15件(其中:网上申请10件).
+
+    A 、 before the figure is a boundary only when the item before it holds a number
+    itself; in 当面、网络申请共30件 the 、 joins two words that share one figure.
+    """
+    # After the figure, a list item or an aside (其中:…, (含…)) begins a new clause.
+    right = min([right, *(p for c in "、((:[" if (p := text.find(c, end, right)) != -1)])
+    cut = left
+    for p in [i for i in range(left, start) if text[i] == "、"]:
+        if _HAS_DIGIT.search(text[cut:p]):
+            left = p + 1
+        cut = p + 1
+    return left, right
 
 
 def _number(match: re.Match[str]) -> tuple[float, bool] | None:
@@ -437,15 +479,19 @@ def _subject_before(text: str, upto: int) -> str | None:
 
 def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iterator[Fact]:
     text = sentence.text
-    if rule.requires and not (rule.requires.search(text) or rule.requires.search(sentence.section)):
+    if rule.requires and not (rule.requires.search(text) or rule.requires.search(sentence.section)
+                              or rule.requires.search(sentence.context)):
         return
     for pattern in rule.patterns:
         for m in pattern.finditer(text):
             left, right = _clause_bounds(text, m.start(), m.end())
+            if not rule.zero:
+                left, right = _refine_clause(text, left, right, m.start(), m.end())
             clause = text[left:right]
             if rule.exclude and rule.exclude.search(clause):
                 continue
-            if rule.subject and _subject_before(text, m.start()) != rule.subject:
+            if rule.subject and (_subject_before(text, m.start())
+                                 or _subject_before(sentence.context, len(sentence.context))) != rule.subject:
                 continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
@@ -501,7 +547,7 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
         text = sentence.text
         if _HAS_NUMBER.search(text):
             for rule, trigger in _NUMBER_RULES:
-                if trigger.search(text):
+                if trigger.search(text) or (rule.requires and trigger.search(sentence.context)):
                     found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:

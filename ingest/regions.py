@@ -52,6 +52,12 @@ _HEADER_FIELD = re.compile(
     r"(?:发布机构|发文机关|发布单位|填报单位(?:\(盖章\))?|信息来源|来源|公开主体|作者)\s*[::]\s*"
     r"([^\s::]{2,40})"
 )
+# Issuers of the central government (国家统计局, 国务院办公厅): no GB/T 2260 region is theirs,
+# so the places their text names (an address in 北京市西城区) must not be taken for one.
+_CENTRAL = re.compile(r"^(?:国家|国务院|中华人民共和国|中国|中央|全国|最高人民"
+                      r"|海关总署|审计署|外交部|国防部|教育部|科学技术部|工业和信息化部|公安部|民政部|司法部|财政部"
+                      r"|人力资源和社会保障部|自然资源部|生态环境部|住房和城乡建设部|交通运输部|水利部|农业农村部"
+                      r"|商务部|文化和旅游部|应急管理部|退役军人事务部)")
 _TITLE_HINT = re.compile(r"(?:信息公开|政务公开).{0,8}(?:年度报告|年报|工作报告)")
 _YEAR_IN_TITLE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?")
 _TITLE_NOISE = re.compile(
@@ -724,6 +730,7 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
     (巢湖市 before 2011) resolve to that division.
     """
     issues: list[ParseIssue] = []
+    signature = _signature(lines)
     # Bound the work on very long texts: the reporter is named near the top.
     lines = lines[:_MAX_LINES]
     context = _context_counts(lines)
@@ -737,6 +744,9 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
     for i, line in enumerate(lines[:60]):
         for m in _HEADER_FIELD.finditer(line):
             segments.append((i, m.group(1), True))
+    if signature is not None:
+        # The body signing the report names the reporter when the title does not.
+        segments.append((signature[0] if signature[0] < len(lines) else 0, signature[1], True))
 
     zone = _zone_in(issuer) if issuer else None
     found: tuple[str, Mention, int, str] | None = None
@@ -757,6 +767,11 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
             continue
         found = (best.code, best.mention, idx, text)
         break
+
+    if found is None and issuer and _CENTRAL.match(issuer):
+        issues.append(ParseIssue("region_central_issuer", f"{issuer!r} is a central-government body: "
+                                 "no GB/T 2260 region is read from its text", "info"))
+        return RegionMatch(None, None, "unknown", issuer_name=issuer, issuer_kind="department"), issues
 
     if found is None and ambiguous is not None:
         result, idx, _text = ambiguous
@@ -811,6 +826,8 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
                                issuer_kind="special_zone" if zone else "unknown"), issues
 
     code, mention, idx, _segment = found
+    if issuer is None and signature is not None and _segment == signature[1]:
+        issuer = signature[1]
     if mention.exact and (then := _historical_reading(mention.text, code, year)):
         code = then
     region = regions[code]
@@ -831,6 +848,39 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
         kind, level = _issuer_kind_and_level(issuer, mention.text, region.level)
     return RegionMatch(code, region.name, level, issuer_name=issuer, issuer_kind=kind,
                        matched_text=mention.text, source_line=idx + 1), issues
+
+
+_DATE_LINE = re.compile(
+    r"[\d〇○零一二三四五六七八九]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,3}\s*月\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日"
+    r"|\d{4}\s*([-/.])\s*\d{1,2}\s*\1\s*\d{1,2}"
+)
+_SIGNATURE_NOISE = re.compile(r"主办|承办|版权|ICP|备案|标识码|电话|地址|邮编|打印|关闭|公网安备|技术支持|附件|来源|发布")
+_SIGNER_END = re.compile(r"(?:人民政府|政府|行政公署|行署|办公室|办公厅|管委会|管理委员会|办事处|"
+                         + _DEPARTMENT_END.pattern[3:-2] + r")$")
+
+
+def _signature(lines: list[str]) -> tuple[int, str] | None:
+    """(line index, name) of the body signing the report: the name above (or before) the closing date."""
+    tail = [(i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()][-14:]
+    for k in range(len(tail) - 1, -1, -1):
+        i, s = tail[k]
+        m = _DATE_LINE.fullmatch(re.sub(r"^[((\s]+|[))\s]+$", "", s))
+        if m is None and (m2 := _DATE_LINE.search(s)) and m2.end() == len(s):
+            name = s[: m2.start()].strip()  # 镇平县民政局 2019年1月20日
+            if _is_signer(name):
+                return i, name
+            continue
+        if m is None or k == 0:
+            continue
+        j, prev = tail[k - 1]
+        if _is_signer(prev):
+            return j, prev
+    return None
+
+
+def _is_signer(text: str) -> bool:
+    return (2 <= len(text) <= 30 and not re.search(r"[,,。;;::>、!!??\d]", text)
+            and not _SIGNATURE_NOISE.search(text) and bool(_SIGNER_END.search(text)))
 
 
 def _kind_without_place(issuer: str | None, place: str, zone: _Zone | None) -> str:
