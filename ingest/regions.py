@@ -622,10 +622,22 @@ def _best_in_segment(segment: str, context: Counter[str], allow_short: bool) -> 
     return None
 
 
+_WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心)")
+
+
 def _is_department_word(segment: str, mention: Mention) -> bool:
-    """A bare short name right after a place is part of a department's name (郑州市公安局: 公安)."""
-    return (mention.kind == "short" and mention.start > 0 and segment[mention.start - 1] in _ADMIN_END
-            and mention.text[-1] not in _ADMIN_END)
+    """A bare short name inside a department's name, not a place.
+
+    Right after a place (郑州市公安局: 公安), or in the middle of a word that runs
+    on to a department ending (自然资源和规划局, 人力资源和社会保障局: 资源).
+    """
+    if mention.kind != "short" or mention.text[-1] in _ADMIN_END or mention.start == 0:
+        return False
+    before = segment[mention.start - 1]
+    if before in _ADMIN_END:
+        return True
+    inside_word = "\u4e00" <= before <= "\u9fff"
+    return inside_word and bool(_WORD_TAIL_TO_DEPARTMENT.match(segment[mention.end:]))
 
 
 def _edit_distance_one(a: str, b: str) -> bool:

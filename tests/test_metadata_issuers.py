@@ -256,3 +256,14 @@ def test_metadata_is_fast_on_the_samples(sample_paths):
             extract_metadata(lines)
     per_report = (time.perf_counter() - start) / (3 * len(docs))
     assert per_report < 0.05  # ~2-5 ms measured; generous for a loaded machine
+
+
+@pytest.mark.parametrize("title, code", [
+    ("郑州市自然资源和规划局2020年政府信息公开工作年度报告", "410100"),
+    ("洛阳市人力资源和社会保障局2021年政府信息公开工作年度报告", "410300"),
+    ("资源县2019年政府信息公开工作年度报告", "450329"),
+])
+def test_a_county_short_name_inside_a_department_name_is_not_a_place(title, code):
+    from ingest.regions import resolve_region
+
+    assert resolve_region([title]).code == code
