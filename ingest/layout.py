@@ -133,6 +133,25 @@ def _is_noise(text: str) -> bool:
     return is_page_footer(text) or is_placeholder_header(text)
 
 
+_BARE_NUMBER = re.compile(r"\d{1,3}")
+_ROW_KINDS = frozenset({"tab", "pipe", "spaces"})
+
+
+def is_stray_page_number(lines: list[str], i: int, start: int = 0, end: int | None = None) -> bool:
+    """A lone small number between two multi-cell rows: a PDF page number, not a cell.
+
+    In a row layout every figure sits on its row's line, so a number alone on
+    its own line between rows belongs to no row.
+    """
+    if not _BARE_NUMBER.fullmatch(lines[i].strip()):
+        return False
+    end = len(lines) if end is None else end
+    prev = next((lines[j] for j in range(i - 1, start - 1, -1) if lines[j].strip()), None)
+    nxt = next((lines[j] for j in range(i + 1, end) if lines[j].strip()), None)
+    return prev is not None and nxt is not None and line_kind(prev) in _ROW_KINDS \
+        and line_kind(nxt) in _ROW_KINDS
+
+
 def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list[Cell]:
     """Cells of lines[start:end] in reading order (0-based slice, 1-based `Cell.line`).
 
@@ -155,6 +174,8 @@ def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list
             explicit = bool(line) and not line.strip()
             if prev_kind == "cell" and (explicit or not separators):
                 cells.append(Cell("", i + 1, 0, True))
+            continue
+        if kind == "cell" and is_stray_page_number(lines, i, start, end):
             continue
         prev_kind = kind
         if kind == "pipe" and is_separator_row(line):

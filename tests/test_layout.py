@@ -115,3 +115,15 @@ def test_tab_rows_with_marker_cells() -> None:
     cells = read_cells(lines)
     assert [c.blank for c in cells] == [False, False, True, False, False, True, True, True]
     assert [c.col for c in cells[4:]] == [0, 1, 2, 3]
+
+
+def test_a_lone_page_number_between_rows_is_not_a_cell() -> None:
+    from ingest.layout import is_stray_page_number, read_cells
+
+    lines = ["| 主动公开政府信息数 | 条 | 120 |", "7", "| 收到申请数 | 件 | 10 |"]
+    assert is_stray_page_number(lines, 1)
+    assert "7" not in [c.text for c in read_cells(lines)]
+    # In a one-cell-per-line block the same line is a figure.
+    cells = ["主动公开政府信息数", "条", "7", "收到申请数"]
+    assert not is_stray_page_number(cells, 2)
+    assert "7" in [c.text for c in read_cells(cells)]
