@@ -107,7 +107,34 @@ def form_rules_frame() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
+FORM_COLUMN_SCHEMA = {
+    "form_code": pl.String, "table_key": pl.String, "column_key": pl.String, "label": pl.String,
+    "aliases": pl.String, "applicant_type": pl.String, "indicator_suffix": pl.String,
+    "equivalence": pl.String, "note": pl.String, "is_optional": pl.Boolean,
+}
+
+
+def form_columns_frame() -> pl.DataFrame:
+    """Every column of every form, as its YAML declares it (grain: form, table, column).
+
+    A column with an `indicator_suffix` (the old form's 历年累计) carries figures of their own
+    indicator, `<row indicator><suffix>`, for every row of the form that feeds an indicator.
+    """
+    rows = []
+    for form in load_forms().values():
+        for c in form.columns:
+            rows.append({
+                "form_code": form.code, "table_key": c.get("table"), "column_key": c["key"],
+                "label": c.get("label"), "aliases": "|".join(c.get("aliases") or ()),
+                "applicant_type": c.get("applicant"), "indicator_suffix": c.get("indicator_suffix"),
+                "equivalence": c.get("equivalence"), "note": c.get("note"),
+                "is_optional": bool(c.get("optional", False)),
+            })
+    return pl.DataFrame(rows, schema=FORM_COLUMN_SCHEMA)
+
+
 def catalog_frames() -> dict[str, pl.DataFrame]:
     from ingest.regions import load_gazetteer
 
-    return {"form_rows": form_rows_frame(), "form_rules": form_rules_frame(), "regions": load_gazetteer()}
+    return {"form_rows": form_rows_frame(), "form_rules": form_rules_frame(),
+            "form_columns": form_columns_frame(), "regions": load_gazetteer()}

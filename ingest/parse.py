@@ -77,9 +77,6 @@ def table_families(lines: list[str]) -> list[str]:
     return [t for t, n in hits.items() if n > 0]
 
 
-TABLE_PARSERS = {"new_table": parse_new_table, "old_table": parse_old_table}
-
-
 def choose_table(lines: list[str]) -> TableResult | None:
     """The table parse with the most figures; the 2019+ form first on ties.
 
@@ -87,7 +84,8 @@ def choose_table(lines: list[str]) -> TableResult | None:
     every parser on every report cost most of the parse time.
     """
     families = table_families(lines)
-    results = [TABLE_PARSERS[t](lines) for t in ("new_table", "old_table") if t in families]
+    parsers = {"new_table": parse_new_table, "old_table": parse_old_table}
+    results = [parsers[t](lines) for t in ("new_table", "old_table") if t in families]
     candidates = [t for t in results if t and t.facts]
     if not candidates:
         return None

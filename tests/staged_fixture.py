@@ -18,7 +18,9 @@ three times (duplicates), departments and a township under their government, a p
 prefecture / county chain for roll-ups, a former code (密云县 → 密云区), a municipality without
 prefecture level, consecutive years for the cross-year rules, and replicas of the five sample
 governments for the coverage acceptance (民勤县 2017 present, its neighbours in 武威市 absent).
-`add_reports` appends staged reports later (the incremental tests).
+`add_reports` appends staged reports later (the incremental tests); `add_parse_runs` records
+parse runs (parsed.parse_runs, empty by default: the most recent parse per report is in force).
+Catalog: parsed.form_columns is the real forms' columns (ingest.frames.form_columns_frame).
 
 `write_marts` writes synthetic marts directly, so the GE suites can be tested without dbt.
 """
@@ -167,7 +169,7 @@ def _fact_row(f: F) -> dict:
 def write_staged(path: str | Path, extended: bool = False) -> None:
     """Write the staged tables of the fixture into a fresh DuckDB file at `path`
     (with `extended`, also the marts scenario EXTENDED_REPORTS and its regions)."""
-    from ingest.frames import FACT_SCHEMA, ISSUE_SCHEMA, REPORT_SCHEMA
+    from ingest.frames import FACT_SCHEMA, ISSUE_SCHEMA, REPORT_SCHEMA, form_columns_frame
     from ingest.warehouse import connect
 
     county = ("410425", "郏县", "county")
@@ -209,7 +211,9 @@ def write_staged(path: str | Path, extended: bool = False) -> None:
             con.register("_frame", frame.to_arrow())
             con.execute(f"insert into {table} select * from _frame")
             con.unregister("_frame")
-        for table, frame in {"form_rows": form_rows, "form_rules": form_rules, "regions": regions}.items():
+        catalog = {"form_rows": form_rows, "form_rules": form_rules, "form_columns": form_columns_frame(),
+                   "regions": regions}
+        for table, frame in catalog.items():
             con.register("_frame", frame.to_arrow())
             con.execute(f"create or replace table parsed.{table} as select * from _frame")
             con.unregister("_frame")
@@ -279,8 +283,10 @@ class R:
 MINQIN = ("620621", "民勤县", "county")
 LIANGZHOU = ("620602", "凉州区", "county")
 EXTENDED_REPORTS: list[R] = [
+    # With the old form's 历年累计 column: requests_received_cumulative (column_key cumulative).
     R("minqin-2016", MINQIN, "民勤县人民政府", 2016, "old_table", "old_2008", date(2017, 3, 1),
-      facts={"proactive_total": 100, "requests_received": 40, "requests_received/letter": 40,
+      facts={"proactive_total": 100, "requests_received": 40, "requests_received_cumulative": 260,
+             "requests_received/letter": 40,
              "requests_granted": 30, "requests_denied": 5, "requests_nonexistent": 3,
              "requests_not_this_agency": 2, "complaints_total": 1, "admin_review_total": 3,
              "admin_review_upheld": 2, "admin_review_corrected": 1, "admin_litigation_total": 1}),
@@ -347,9 +353,14 @@ def _extended_rows(reports: list[R]) -> tuple[list[dict], list[dict]]:
                 "applicant_type": app, "value": float(value), "unit": "条" if ind.startswith("proactive") else "件",
                 "value_qualifier": "exact", "source": source, "source_line": line, "source_text": f"{key} {value}",
                 "form_code": r.form_code if table else None, "row_key": key if table else None,
-                "column_key": "total" if table else None,
+                "column_key": column_key(ind) if table else None,
             })
     return report_rows, fact_rows
+
+
+def column_key(indicator: str) -> str:
+    """The form column a fixture table figure is read from: 历年累计 for a cumulative code."""
+    return "cumulative" if indicator.endswith("_cumulative") else "total"
 
 
 def add_reports(path: str | Path, reports: list[R]) -> None:
@@ -375,6 +386,19 @@ def add_reports(path: str | Path, reports: list[R]) -> None:
                 con.register("_frame", pl.DataFrame(rows, schema=schema).to_arrow())
                 con.execute(f"insert into {table} select * from _frame")
                 con.unregister("_frame")
+    finally:
+        con.close()
+
+
+def add_parse_runs(path: str | Path, runs: list[tuple[str, datetime]]) -> None:
+    """Append parse runs (parser_version, finished_at) to parsed.parse_runs, as
+    ingest.warehouse.parse_pending does at the end of each run."""
+    from ingest.warehouse import connect
+
+    con = connect(path)
+    try:
+        con.executemany("insert into parsed.parse_runs values (?, ?, ?, 0, 0, 0, 0.0)",
+                        [(version, finished_at, finished_at) for version, finished_at in runs])
     finally:
         con.close()
 

@@ -120,6 +120,7 @@ def test_an_exception_inside_a_parser_becomes_a_failed_report(monkeypatch):
         raise ValueError("synthetic parser bug")
 
     monkeypatch.setattr(glue, "parse_new_table", boom)
+    monkeypatch.setattr(glue, "parse_old_table", boom)
     report = parse_report("boom", SAMPLES[0], None)
     assert report.status == "failed"
     assert "synthetic parser bug" in report.issues[0].message

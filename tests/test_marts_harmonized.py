@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.forms import load_forms
 from tests.staged_fixture import built_extended, query, rid
 
 
@@ -25,8 +26,13 @@ def one(wh: Path, sql: str, params: list | None = None):
 
 def test_every_form_row_has_a_graded_mapping(wh):
     n_rows = one(wh, "select count(*) from staging.stg_form_rows")[0]
+    # Plus one row per form row feeding an indicator x form column declaring an indicator_suffix.
+    n_derived = sum(len([r for r in form.rows if r.indicator_code])
+                    * len([c for c in form.columns if c.get("indicator_suffix")])
+                    for form in load_forms().values())
+    assert n_derived > 0  # the old form's 历年累计
     got = query(wh, "select harmonized_equivalence, count(*) from marts.dim_indicator_form_row group by 1")
-    assert sum(n for _, n in got) == n_rows
+    assert sum(n for _, n in got) == n_rows + n_derived
     assert {g for g, _ in got} <= {"exact", "approximate", "none"}
     # A row feeding an indicator always names its harmonised indicator, and a reason when not exact.
     assert query(wh, """select form_code, row_key from marts.dim_indicator_form_row
@@ -41,9 +47,59 @@ def test_every_form_row_has_a_graded_mapping(wh):
 def test_old_rows_map_to_their_new_counterparts(wh, label, harmonized, grade):
     code, got_grade, reason = one(wh, """select harmonized_code, harmonized_equivalence, harmonization_reason
                                          from marts.dim_indicator_form_row
-                                         where form_code = 'old_2008' and label = ?""", [label])
+                                         where form_code = 'old_2008' and label = ? and column_key is null""",
+                                      [label])
     assert (code, got_grade) == (harmonized, grade)
     assert reason
+
+
+def test_cumulative_column_feeds_indicators_of_its_own(wh):
+    """历年累计 (old form column `cumulative`, indicator_suffix _cumulative): one mapping row per old
+    row feeding an indicator, a named code in dim_indicator, graded none toward the new forms."""
+    got = one(wh, """select indicator_code, column_label, label, harmonized_code, harmonized_equivalence,
+                            harmonization_reason, counterpart_labels, name_en
+                     from marts.dim_indicator_form_row
+                     where form_code = 'old_2008' and row_key = 'requests_received' and column_key = 'cumulative'""")
+    assert got[:5] == ("requests_received_cumulative", "历年累计", "收到申请数", "requests_received_cumulative",
+                       "none")
+    assert got[5] and got[6] is None  # the YAML column's note; no counterpart on the new forms
+    assert got[7] == "Disclosure requests received (cumulative since 2008)"
+    # This year's figure keeps its own row and grade.
+    assert one(wh, """select indicator_code, harmonized_equivalence from marts.dim_indicator_form_row
+                      where form_code = 'old_2008' and row_key = 'requests_received' and column_key is null""") \
+        == ("requests_received", "exact")
+    # No new-form row is derived, and no old row lacks its cumulative twin.
+    assert query(wh, """select distinct form_code from marts.dim_indicator_form_row
+                        where column_key is not null""") == [("old_2008",)]
+    assert query(wh, """select a.row_key from marts.dim_indicator_form_row a
+                        where a.form_code = 'old_2008' and a.column_key is null and a.indicator_code is not null
+                          and not exists (select 1 from marts.dim_indicator_form_row b
+                                          where b.form_code = a.form_code and b.row_key = a.row_key
+                                            and b.column_key = 'cumulative'
+                                            and b.indicator_code = a.indicator_code || '_cumulative')""") == []
+    name_en, name_zh, unit, section, vocab, harmonized, forms, first, last, n_rows = one(
+        wh, """select name_en, name_zh, unit, section, is_in_vocabulary, is_harmonized, form_codes, first_year,
+                      last_year, n_form_rows
+               from marts.dim_indicator where indicator_code = 'requests_received_cumulative'""")
+    assert (name_en, name_zh) == ("Disclosure requests received (cumulative since 2008)", "收到申请数（历年累计）")
+    assert (unit, section, vocab, harmonized) == ("件", "requests", True, False)
+    assert (forms, first, last) == ("old_2008", 2008, 2018)
+    assert n_rows == one(wh, """select count(*) from marts.dim_indicator_form_row
+                                where indicator_code = 'requests_received_cumulative'""")[0] > 1  # + channels
+    # Every suffixed code of every rule (cumulative_ge_this_year_*) is a named dim_indicator code.
+    assert query(wh, """select distinct r.total_indicator from staging.stg_form_rules r
+                        left join marts.dim_indicator d on d.indicator_code = r.total_indicator
+                        where r.total_indicator like '%\\_cumulative' escape '\\'
+                          and (d.name_en is null or not d.is_in_vocabulary)""") == []
+
+
+def test_cumulative_figure_is_a_fact_of_its_own_code(wh):
+    got = query(wh, """select indicator_code, value from marts.fct_indicator_value
+                       where report_id = ? and indicator_code like 'requests_received%'
+                         and channel_code = 'all' order by 1""", [rid("minqin-2016")])
+    assert got == [("requests_received", 40.0), ("requests_received_cumulative", 260.0)]
+    assert one(wh, "select passed from marts.fct_quality_check where report_id = ? "
+                   "and rule = 'cumulative_ge_this_year_requests_received'", [rid("minqin-2016")]) == (True,)
 
 
 def test_new_not_held_row_is_the_counterpart_of_old_nonexistent(wh):

@@ -17,8 +17,8 @@ from ingest.warehouse import LandingSummary, ParseSummary, land_directory, parse
 
 LANDED = dg.AssetKey(["raw", "landed_files"])
 LANDED_PATHS = dg.AssetKey(["raw", "landed_paths"])
-PARSED = [dg.AssetKey(["parsed", t]) for t in ("reports", "facts", "issues")]
-CATALOG = [dg.AssetKey(["parsed", t]) for t in ("form_rows", "form_rules", "regions")]
+PARSED = [dg.AssetKey(["parsed", t]) for t in ("reports", "facts", "issues", "parse_runs")]
+CATALOG = [dg.AssetKey(["parsed", t]) for t in ("form_rows", "form_rules", "regions", "form_columns")]
 MAX_LISTED = 50  # report ids / files listed in metadata; the counts are always complete
 TOP_ISSUE_CODES = 10
 
@@ -113,6 +113,8 @@ def landed_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource
                      kinds={"duckdb"}, group_name="ingest"),
         dg.AssetSpec(CATALOG[2], description="GB/T 2260 gazetteer with historical codes.",
                      kinds={"duckdb"}, group_name="ingest"),
+        dg.AssetSpec(CATALOG[3], description="Columns of every form (e.g. the cumulative column and its code suffix).",
+                     kinds={"duckdb"}, group_name="ingest"),
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -135,6 +137,8 @@ def form_catalog(warehouse: WarehouseResource):
                      kinds={"duckdb", "polars"}, group_name="ingest"),
         dg.AssetSpec(PARSED[2], deps=[LANDED], description="Parse issues: repairs, ambiguities, failures.",
                      kinds={"duckdb", "polars"}, group_name="ingest"),
+        dg.AssetSpec(PARSED[3], deps=[LANDED], description="One row per parse run; the latest run's parser version is in force.",
+                     kinds={"duckdb"}, group_name="ingest"),
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -160,3 +164,4 @@ def parsed_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         **common, "issues_written": summary.issues,
         "top_issue_codes": parse_metadata(summary)["top_issue_codes"],
     })
+    yield dg.MaterializeResult(asset_key=PARSED[3], metadata={**common, "seconds": round(summary.seconds, 2)})

@@ -72,3 +72,13 @@
 {% macro default__list_to_string(expr, separator) -%}
     array_to_string({{ expr }}, {{ separator }})
 {%- endmacro %}
+
+{#- Whether a source table exists in the warehouse (a staged table added later, e.g.
+    parsed.form_columns or parsed.parse_runs in a warehouse written before them). Pass the
+    relation from source() so the dependency is still recorded when the table is absent. -#}
+{% macro relation_exists(relation) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
+                                         identifier=relation.identifier) -%}
+    {{ return(found is not none) }}
+{%- endmacro %}

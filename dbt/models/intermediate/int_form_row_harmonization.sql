@@ -1,4 +1,5 @@
--- Each printed row of each form mapped to the one harmonised indicator it is compared under:
+-- Each printed row of each form (and each indicator it feeds through a suffixed column, e.g.
+-- 历年累计: int_form_row_indicators) mapped to the one harmonised indicator it is compared under:
 --   * its own indicator when forms of both template families (old_table, new_table) print
 --     that indicator, or when it is itself a harmonised indicator (seed harmonized_indicators);
 --   * else the seed indicator_harmonization's mapping of its indicator (the most specific
@@ -6,7 +7,7 @@
 --   * else its own indicator (a code one family only knows; the YAML grade says how far).
 -- The grade is the worse of the YAML row's `equivalence` and the seed mapping's grade.
 with form_rows as (
-    select * from {{ ref('stg_form_rows') }}
+    select * from {{ ref('int_form_row_indicators') }}
 ),
 
 mapping as (
@@ -50,6 +51,7 @@ chosen as (
     select
         r.form_code,
         r.row_key,
+        r.column_key,
         r.indicator_code,
         r.equivalence as row_equivalence,
         r.note,
@@ -82,6 +84,7 @@ chosen as (
 select
     form_code,
     row_key,
+    column_key,
     harmonized_code,
     harmonized_role,
     case

@@ -4,7 +4,8 @@
 -- Per report x harmonised code x channel x applicant type: the `same` figure where the
 -- report states one (the best-graded, then the first by code), else the sum of the stated
 -- parts. The grade is the worst over the figures used, of the seed's grade and the grade the
--- form's YAML gives the printed row (parsed.form_rows.equivalence).
+-- form's YAML gives the printed row (parsed.form_rows.equivalence), or the suffixed column for
+-- a derived indicator such as requests_received_cumulative (int_form_row_indicators).
 with mapping as (
     select indicator_code, harmonized_code, role, equivalence
     from {{ ref('indicator_harmonization') }}
@@ -32,7 +33,7 @@ row_grades as (
         channel_code,
         applicant_type,
         max({{ equivalence_rank('equivalence') }}) as row_rank
-    from {{ ref('stg_form_rows') }}
+    from {{ ref('int_form_row_indicators') }}
     where indicator_code is not null
     group by form_code, indicator_code, channel_code, applicant_type
 ),
