@@ -34,7 +34,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-CHECK_TRUTH = Path("/work/shared/tools/check_truth.py")
+CHECK_TRUTH = ROOT / "scripts" / "check_truth.py"  # copy of ../shared/tools/check_truth.py
 DIGITS = re.compile(r"\d+")
 
 # Targets of issue #7.

@@ -20,7 +20,7 @@ from ingest.text import decode_bytes, normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-TRUTH = ROOT.parent / "shared" / "seeds" / "truth.json"
+TRUTH = ROOT / "data" / "truth" / "samples.json"  # copy of ../shared/seeds/truth.json
 SAMPLE_NEW = "002_2baf5ee0490418e5.txt"
 NOT_NEW = ["000_5d8f4a5cbae6bb5d.txt", "001_26e5e647c1fabd57.txt",
            "003_ff3f622dccd44669.txt", "004_0738619b0b0bb737.txt"]
