@@ -17,21 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from ingest.forms import split_fact_key as split_key
 from ingest.parse import parse_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "realistic"
 TRUTH = {k: v for k, v in json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8")).items()
          if not k.startswith("_")}
-
-
-def split_key(key: str) -> tuple[str, str, str]:
-    applicant = "all"
-    if "@" in key:
-        key, applicant = key.split("@", 1)
-    channel = "all"
-    if "/" in key:
-        key, channel = key.split("/", 1)
-    return key, channel, applicant
 
 
 def warehouse_view(report) -> dict[tuple[str, str, str], float]:
