@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -350,25 +349,6 @@ def test_every_glued_row_yields_its_figures_or_an_issue_and_never_a_wrong_figure
         flagged = {i.message.split(":")[0].removeprefix("row ") for i in result.issues
                    if i.code == "glued_digits_ambiguous"}
         assert unread == flagged and unread  # some rows genuinely have no unique split
-
-
-def _cpu_ms(lines: list[str], runs: int = 5) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.process_time()
-        parse_old_table(lines)
-        best = min(best, time.process_time() - t)
-    return best * 1000
-
-
-def test_parse_time_is_bounded() -> None:
-    assert _cpu_ms(_lines(OLD_SAMPLES[0])) < 20
-    v = VARIANTS["local_mixed"]
-    values = invariant_values(random.Random(5), v, high=99999)
-    glued = ["统计指标\t单位\t本年\t历年累计"] + [
-        f"{label}{fmt(values[r.key][0])}{fmt(values[r.key][1])}" if r.indicator_code else label
-        for r, label in printed_rows(v, random.Random(5))]
-    assert _cpu_ms(normalize_text("\n".join(glued)), runs=3) < 300
 
 
 # ---------------------------------------------------------------- the form's declarations

