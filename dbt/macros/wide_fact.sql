@@ -29,15 +29,7 @@ pivoted as (
 )
 
 select
-    {{ dbt.cast('r.report_id', dbt.type_string()) }} as report_id,
-    {{ dbt.cast('r.region_code', dbt.type_string()) }} as region_code,
-    {{ dbt.cast('r.region_name', dbt.type_string()) }} as region_name,
-    {{ dbt.cast('r.region_level', dbt.type_string()) }} as region_level,
-    {{ dbt.cast('r.prefecture_code', dbt.type_string()) }} as prefecture_code,
-    {{ dbt.cast('r.province_code', dbt.type_string()) }} as province_code,
-    {{ dbt.cast('r.year', dbt.type_int()) }} as year,
-    {{ dbt.cast('r.template', dbt.type_string()) }} as template,
-    {{ dbt.cast('r.form_code', dbt.type_string()) }} as form_code,
+    {{ primary_report_columns('r') }},
     {{ dbt.cast('r.issuer_name', dbt.type_string()) }} as issuer_name,
     {{ dbt.cast('r.issuer_kind', dbt.type_string()) }} as issuer_kind,
     {{ dbt.cast('r.is_government_report = 1', dbt.type_boolean()) }} as is_government_report,
@@ -48,4 +40,19 @@ select
     {{ dbt.cast('p.has_approx = 1', dbt.type_boolean()) }} as has_approx_values
 from reports as r
 inner join pivoted as p on r.report_id = p.report_id
+{%- endmacro %}
+
+
+{#- The identity columns of a primary report (int_primary_reports aliased `alias`), typed as
+    the harmonised marts' contracts declare them. -#}
+{% macro primary_report_columns(alias) -%}
+{%- set columns = [
+    ('report_id', dbt.type_string()), ('region_code', dbt.type_string()),
+    ('region_name', dbt.type_string()), ('region_level', dbt.type_string()),
+    ('prefecture_code', dbt.type_string()), ('province_code', dbt.type_string()),
+    ('year', dbt.type_int()), ('template', dbt.type_string()), ('form_code', dbt.type_string()),
+] -%}
+{%- for name, type in columns -%}
+    {{ dbt.cast(alias ~ '.' ~ name, type) }} as {{ name }}{{ ',\n    ' if not loop.last }}
+{%- endfor -%}
 {%- endmacro %}

@@ -12,15 +12,7 @@ harmonized as (
 )
 
 select
-    {{ dbt.cast('r.report_id', dbt.type_string()) }} as report_id,
-    {{ dbt.cast('r.region_code', dbt.type_string()) }} as region_code,
-    {{ dbt.cast('r.region_name', dbt.type_string()) }} as region_name,
-    {{ dbt.cast('r.region_level', dbt.type_string()) }} as region_level,
-    {{ dbt.cast('r.prefecture_code', dbt.type_string()) }} as prefecture_code,
-    {{ dbt.cast('r.province_code', dbt.type_string()) }} as province_code,
-    {{ dbt.cast('r.year', dbt.type_int()) }} as year,
-    {{ dbt.cast('r.template', dbt.type_string()) }} as template,
-    {{ dbt.cast('r.form_code', dbt.type_string()) }} as form_code,
+    {{ primary_report_columns('r') }},
     {{ dbt.cast('r.is_government_report = 1', dbt.type_boolean()) }} as is_government_report,
     {{ dbt.cast('h.harmonized_code', dbt.type_string()) }} as harmonized_code,
     {{ dbt.cast('h.channel_code', dbt.type_string()) }} as channel_code,
