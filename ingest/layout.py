@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.numbers import BLANK_CELLS
 
@@ -76,6 +77,7 @@ def is_placeholder_header(text: str) -> bool:
     return bool(_PLACEHOLDER_RE.match(text.strip()))
 
 
+@lru_cache(maxsize=131072)
 def line_kind(line: str) -> str:
     """How one line is laid out: "empty", "tab", "pipe", "spaces" or "cell"."""
     s = line.strip()
@@ -178,15 +180,23 @@ def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list
         if kind == "cell" and is_stray_page_number(lines, i, start, end):
             continue
         prev_kind = kind
-        if kind == "pipe" and is_separator_row(line):
-            continue
-        texts = split_line(line)
-        filled = [t for t in texts if not is_blank_marker(t)]
-        if filled and all(_is_noise(t) for t in filled):
-            continue  # a page-footer or placeholder-header row, empty cells included
-        for col, text in enumerate(texts):
-            if _is_noise(text):
-                continue
-            blank = is_blank_marker(text)
-            cells.append(Cell("" if blank else text, i + 1, col, blank))
+        cells.extend(Cell(text, i + 1, col, blank) for col, text, blank in _line_cells(line))
     return cells
+
+
+@lru_cache(maxsize=131072)  # table lines (labels, headers, furniture) recur across reports
+def _line_cells(line: str) -> tuple[tuple[int, str, bool], ...]:
+    """(column, text, blank) of the cells of one non-empty line, layout noise dropped."""
+    if line_kind(line) == "pipe" and is_separator_row(line):
+        return ()
+    texts = split_line(line)
+    filled = [t for t in texts if not is_blank_marker(t)]
+    if filled and all(_is_noise(t) for t in filled):
+        return ()  # a page-footer or placeholder-header row, empty cells included
+    out = []
+    for col, text in enumerate(texts):
+        if _is_noise(text):
+            continue
+        blank = is_blank_marker(text)
+        out.append((col, "" if blank else text, blank))
+    return tuple(out)

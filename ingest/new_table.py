@@ -102,6 +102,7 @@ _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 _NOISE = re.compile(r"[\s“”\"'‘’《》<>「」:;,。.、!?*#_~·]")
 
 
+@lru_cache(maxsize=65536)  # table labels repeat across reports: normalise each wording once
 def normalize_label(text: str) -> str:
     """Label core: numbering, parenthetical notes, quotes, punctuation and spaces removed."""
     s = text.strip()
@@ -261,15 +262,29 @@ def tokenize(lines: list[str]) -> list[Tok]:
     return toks
 
 
+_CELL_SEP = re.compile(r"[\t|]")
+_PIECE_SEP = re.compile(r"\s{2,}")
+
+
 def _line_tokens(raw: str, i: int) -> list[Tok]:
-    """Tokens of one line. In a tab or pipe table an empty cell between two figures is a
-    blank cell; empty cells between a label and its first figure may be blank cells or
-    label columns (merged group labels), so they become 'pad' tokens that fill a row
-    only when it lacks cells (see _cell_values)."""
+    """Tokens of one line (see _line_token_kinds), on line i."""
+    return [Tok(kind, text, i) for kind, text in _line_token_kinds(raw)]
+
+
+@lru_cache(maxsize=131072)  # table lines recur across reports: tokenise each wording once
+def _line_token_kinds(raw: str) -> tuple[tuple[TokKind, str], ...]:
+    """(kind, text) of the tokens of one line. In a tab or pipe table an empty cell between
+    two figures is a blank cell; empty cells between a label and its first figure may be
+    blank cells or label columns (merged group labels), so they become 'pad' tokens that
+    fill a row only when it lacks cells (see _cell_values)."""
+    return tuple((t.kind, t.text) for t in _line_toks(raw))
+
+
+def _line_toks(raw: str, i: int = 0) -> list[Tok]:
     out: list[Tok] = []
     empties = 0
-    for cell in re.split(r"[\t|]", raw):
-        cell_toks = [t for piece in re.split(r"\s{2,}", cell.strip()) if piece for t in _piece_tokens(piece, i)]
+    for cell in _CELL_SEP.split(raw):
+        cell_toks = [t for piece in _PIECE_SEP.split(cell.strip()) if piece for t in _piece_tokens(piece, i)]
         if not cell_toks:
             empties += 1
             continue
@@ -302,6 +317,7 @@ def _spec_scores(norm: str, form_code: str) -> tuple[tuple[float, float, float],
     return tuple(out)
 
 
+@lru_cache(maxsize=131072)  # the same label at the same form position recurs across reports
 def _best_spec(text: str, form_code: str, pos: int, figures_follow: bool) -> tuple[int, float] | None:
     """The form line a text cell names, searching forward from `pos`.
 
@@ -742,19 +758,19 @@ def _plausible(read: LineRead) -> bool:
     return 2 * len(read.values) >= n or any(len(t.text) >= n for t in read.values if t.kind == "num")
 
 
-def _form_score(toks: list[Tok], reads: list[LineRead], form_code: str) -> tuple[int, int]:
-    """(distinctive labels seen, lines with figures): which form the report prints."""
+def _distinctive_hits(toks: list[Tok], form_code: str) -> int:
+    """Distinctive labels of a form seen in the text: the first criterion of which form it prints."""
     marks = distinctive_labels(form_code)
     seen = {normalize_label(t.text) for t in toks if t.kind == "text" and len(t.text) <= 60}
-    hits = sum(1 for s in seen if s in marks or any(m in s and len(m) >= 4 for m in marks))
-    return hits, len(reads)
+    return sum(1 for s in seen if s in marks or any(m in s and len(m) >= 4 for m in marks))
 
 
-def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None) -> TableResult:
-    """Read one named form from normalised lines (no detection)."""
+def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None,
+               reads: list[LineRead] | None = None) -> TableResult:
+    """Read one named form from normalised lines (no detection); toks and reads as already read."""
     form = load_forms()[form_code]
     toks = tokenize(lines) if toks is None else toks
-    reads = read_lines(toks, form_code)
+    reads = read_lines(toks, form_code) if reads is None else reads
     optional = _optional_choice(reads, toks, form_code)
     result = TableResult(form_code, rows_expected=sum(1 for s in line_specs(form_code) if s.cells),
                          rows_found=len(reads))
@@ -779,13 +795,17 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None) 
 def parse_new_table(lines: list[str]) -> TableResult | None:
     """The 2019+ statistics tables of a report, or None when it prints none."""
     toks = tokenize(lines)
+    # The form is the one with the most distinctive labels, then the most lines with figures:
+    # lines are read (the costly step) only for the forms tied on labels.
+    hits = {code: _distinctive_hits(toks, code) for code in FORM_CODES}
     scored = []
     for code in FORM_CODES:
-        reads = read_lines(toks, code)
-        scored.append((_form_score(toks, reads, code), code, reads))
+        if hits[code] == max(hits.values()):
+            reads = read_lines(toks, code)
+            scored.append(((hits[code], len(reads)), code, reads))
     _, code, reads = max(scored, key=lambda s: s[0])
     plausible = [r for r in reads if _plausible(r)]
     if len(plausible) < MIN_FIGURE_LINES or sum(r.spec.section == "requests" for r in plausible) < 2:
         return None
-    result = parse_form(lines, code, toks)
+    result = parse_form(lines, code, toks, reads)
     return result if result.facts else None

@@ -99,6 +99,7 @@ class _Row:
 # ---------------------------------------------------------------- labels
 
 
+@lru_cache(maxsize=65536)  # labels repeat across reports: normalise each wording once
 def normalize_label(text: str) -> str:
     """Label core for matching: no numbering, notes in parentheses, quotes, spaces or end punctuation."""
     s = _QUOTES.sub("", text)
@@ -179,13 +180,24 @@ def _column_of(compact: str, form: Form) -> str | None:
     return None
 
 
+_BLANK_CELL = Cell("", 0, 0, True)
+_SPACES = re.compile(r"\s+")
+
+
 def classify(cell: Cell, form: Form) -> Token:
     """What one cell is, read on its own."""
     if cell.blank:
         return Token("blank", cell, "")
-    text = cell.text
-    compact = re.sub(r"\s+", "", text)
-    column = _column_of(compact, form)
+    t = _classify_text(cell.text, form.code)
+    return Token(t.kind, cell, t.text, t.candidates, t.number, t.unit, t.digits, t.column)
+
+
+@lru_cache(maxsize=131072)  # the same cell text (labels, units, small figures) recurs across reports
+def _classify_text(text: str, form_code: str) -> Token:
+    """classify() of a cell text, with a placeholder cell (the caller puts the real one in)."""
+    cell = _BLANK_CELL
+    compact = _SPACES.sub("", text)
+    column = _column_of(compact, get_form(form_code))
     if column or compact in _HEADER_WORDS or _FURNITURE.match(compact):
         return Token("header", cell, text, column=column)
     if compact in UNITS:
@@ -199,7 +211,7 @@ def classify(cell: Cell, form: Form) -> Token:
     # No form label ends in a digit, so trailing digits are figures glued to
     # the label; try that reading before fuzzy matching swallows the digits.
     # Single spaces are kept: "收到申请数 12 18" states two figures, "收到申请数1218" one run.
-    glued = _GLUED_RE.match(re.sub(r"\s+", " ", text.strip())) if _ENDS_IN_FIGURE.search(core) else None
+    glued = _GLUED_RE.match(_SPACES.sub(" ", text.strip())) if _ENDS_IN_FIGURE.search(core) else None
     if glued:
         cands = match_rows(normalize_label(glued["label"]))
         if cands:
@@ -556,7 +568,8 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     start, end = _span_lines(doc_tokens, *span)
     # Re-read just the table: whether empty lines are blank cells is decided locally.
     tokens = tokenize(lines, start, end)
-    header_tokens = [t for t in tokenize(lines, max(0, start - 30), start) if t.kind == "header"]
+    # Header cells are classified alone (no neighbour decides them): take those of the 30 lines above.
+    header_tokens = [t for t in doc_tokens if t.kind == "header" and max(0, start - 30) < t.cell.line <= start]
 
     issues: list[ParseIssue] = []
     rows = _assign(tokens, form, issues, lines)

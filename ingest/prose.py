@@ -381,6 +381,9 @@ class Sentence:
     context: str = ""  # the sentence before it in the same paragraph (其中… continues it)
 
 
+_SENTENCE_END = re.compile(r"(?<=[。;;!?!?])")
+
+
 def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
     """Prose sentences with their line and section heading; table rows are the table parsers' job."""
     headings: list[str] = []  # 一、 > (一) > 1. : the open heading of each level
@@ -393,7 +396,7 @@ def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
             headings = [*headings[:level], *[""] * (level - len(headings)), s]
         section = " ".join(h for h in headings if h)
         previous = ""
-        for part in re.split(r"(?<=[。;;!?!?])", s):
+        for part in _SENTENCE_END.split(s):
             if part.strip():
                 yield Sentence(i + 1, part.strip(), section, previous)
                 previous = part.strip()
@@ -546,8 +549,13 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
     for sentence in iter_sentences(lines):
         text = sentence.text
         if _HAS_NUMBER.search(text):
+            # Many rules share a trigger: search each distinct trigger once per sentence.
+            in_text: dict[re.Pattern[str], bool] = {}
             for rule, trigger in _NUMBER_RULES:
-                if trigger.search(text) or (rule.requires and trigger.search(sentence.context)):
+                hit = in_text.get(trigger)
+                if hit is None:
+                    hit = in_text[trigger] = trigger.search(text) is not None
+                if hit or (rule.requires and trigger.search(sentence.context)):
                     found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:

@@ -450,6 +450,11 @@ def _index() -> _Index:
 
 def find_mentions(text: str, allow_short: bool = True) -> list[Mention]:
     """Place names in text, longest match first, scanning left to right."""
+    return list(_mentions(text, allow_short))
+
+
+@lru_cache(maxsize=65536)  # headings and table lines recur across reports
+def _mentions(text: str, allow_short: bool) -> tuple[Mention, ...]:
     index = _index()
     out: list[Mention] = []
     i = 0
@@ -473,7 +478,7 @@ def find_mentions(text: str, allow_short: bool = True) -> list[Mention]:
             continue
         out.append(hit)
         i = hit.end
-    return out
+    return tuple(out)
 
 
 def _context_counts(lines: list[str]) -> Counter[str]:
