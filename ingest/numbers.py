@@ -4,6 +4,7 @@ numerals, thousands separators and approximations (余/多/近/约)."""
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,8 +35,11 @@ def parse_cn_numeral(text: str) -> float | None:
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError):
         try:
-            # Digit-by-digit form (二〇一二), which "smart" mode rejects.
-            return float(cn2an.transform(text, "cn2an"))
+            # Digit-by-digit form (二〇一二), which "smart" mode rejects; cn2an warns (rather
+            # than raises) on text it cannot read, and None already says so.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                return float(cn2an.transform(text, "cn2an"))
         except (ValueError, KeyError, IndexError):
             return None
 

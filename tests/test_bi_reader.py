@@ -30,15 +30,17 @@ with out.open("w") as fh:
     while not stop.exists():
         try:
             release = Path(os.path.realpath(export_dir / "current"))
-            con = duckdb.connect(str(release / "warehouse.duckdb"), read_only=True,
-                                 config={"enable_external_access": False})
+            con = duckdb.connect(str(release / "warehouse.duckdb"), read_only=True)
+            con.execute("set allowed_directories = ?", [[str(release) + "/"]])
+            con.execute("set enable_external_access = false")
             try:
                 marts = [r[0] for r in con.execute(
                     "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
                 db = {m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}
             finally:
                 con.close()
-            parquet = {m: pq.ParquetFile(release / m / f"{m}.parquet").metadata.num_rows for m in marts}
+            parquet = {m: sum(pq.ParquetFile(f).metadata.num_rows for f in (release / m).glob("*.parquet"))
+                       for m in marts}
             manifest = json.loads((release / "release.json").read_text())["marts"]
             fh.write(json.dumps({"db": db, "parquet": parquet, "manifest": manifest}) + "\n")
         except Exception as exc:
@@ -87,12 +89,13 @@ def assert_consistent(observations: list[dict], releases: list[dict[str, int]]) 
 
 
 def fake_warehouse(path: Path, n_reports: int, n_facts: int) -> dict[str, int]:
+    """Two marts: dim_report without a year column (one file), fct_indicator_value with one (a file per year)."""
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema marts")
         con.execute(f"create table marts.dim_report as select range::varchar as report_id from range({n_reports})")
         con.execute(f"create table marts.fct_indicator_value as select range % {n_reports} as report_id, "
-                    f"range::double as value from range({n_facts})")
+                    f"2019 + range % 3 as year, range::double as value from range({n_facts})")
         con.execute("create schema parsed")
         con.execute("create table parsed.secret as select 'raw text stays private' as text")
     finally:
@@ -131,6 +134,9 @@ def test_release_layout_and_pruning(two_warehouses):
     tmp, warehouses = two_warehouses
     export = tmp / "exports_layout"
     names = [publish_release(str(warehouses[0][0]), export, keep=2).name for _ in range(3)]
+    # Younger than a day: all kept (a BI session may still read the oldest one's files).
+    assert sorted(p.name for p in (export / "releases").iterdir()) == sorted(names)
+    names.append(publish_release(str(warehouses[0][0]), export, keep=2, keep_seconds=0).name)
     releases = sorted(p.name for p in (export / "releases").iterdir())
     assert releases == sorted(names[-2:])  # the oldest pruned, no temp folder left
     current = current_release(export)
@@ -183,3 +189,35 @@ def test_a_reader_holding_the_published_copy_does_not_block_a_release(two_wareho
         assert con.execute("select count(*) from marts.dim_report").fetchone()[0] == 7
     finally:
         con.close()
+
+
+def test_a_release_rewrites_only_the_files_whose_rows_changed(tmp_path):
+    warehouse = tmp_path / "wh.duckdb"
+    counts = fake_warehouse(warehouse, 5, 300)
+    export = tmp_path / "exports_incremental"
+    first = publish_release(str(warehouse), export)
+    assert (first.files_written, first.files_linked) == (4, 0)  # dim_report + one file per year (3)
+    again = publish_release(str(warehouse), export)
+    assert (again.files_written, again.files_linked) == (0, 4)
+    con = duckdb.connect(str(warehouse))
+    try:  # one figure of 2020 changes: only that year's file is written again
+        con.execute("update marts.fct_indicator_value set value = -1 where year = 2020 and report_id = 1")
+    finally:
+        con.close()
+    changed = publish_release(str(warehouse), export)
+    assert (changed.files_written, changed.files_linked) == (1, 3)
+    fct = changed.path / "fct_indicator_value"
+    assert os.stat(fct / "fct_indicator_value_2019.parquet").st_ino == \
+        os.stat(first.path / "fct_indicator_value" / "fct_indicator_value_2019.parquet").st_ino
+    con = open_published(export)
+    try:
+        assert con.execute("select count(*) from marts.fct_indicator_value").fetchone()[0] == counts["fct_indicator_value"]
+        assert con.execute("select count(*) from marts.fct_indicator_value where value = -1").fetchone()[0] > 0
+    finally:
+        con.close()
+    # The earlier releases still read their own rows (a linked file is never edited in place).
+    old = duckdb.connect(str(first.path / PUBLISHED_DB), read_only=True)
+    try:
+        assert old.execute("select count(*) from marts.fct_indicator_value where value = -1").fetchone()[0] == 0
+    finally:
+        old.close()
