@@ -140,16 +140,19 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def match_rows(core: str) -> tuple[tuple[int, float], ...]:
     """Form rows whose label (or alias) resembles this label core, best first."""
     if not core or len(core) > MAX_LABEL_CHARS:
         return ()
     best: dict[int, float] = {}
     chars = frozenset(core)
+    n_chars = len(chars)
     for idx, variant, vchars in _variants():
-        # Cheap filter before difflib: similar labels share most characters.
-        if len(chars & vchars) < 0.7 * max(len(chars), len(vchars)):
+        # Cheap filters before difflib: similar labels share most characters (and so
+        # have character sets of similar size, checked first: most prose cells fail it).
+        n_v = len(vchars)
+        if 0.7 * max(n_chars, n_v) > min(n_chars, n_v) or len(chars & vchars) < 0.7 * max(n_chars, n_v):
             continue
         score = _similarity(core, variant)
         if score >= MATCH_THRESHOLD and score > best.get(idx, 0.0):

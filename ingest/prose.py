@@ -368,6 +368,9 @@ def _trigger(rule: Rule) -> re.Pattern[str]:
 
 _NUMBER_RULES = tuple((r, _trigger(r)) for r in RULES if not r.zero)
 _ZERO_RULES = tuple((r, _trigger(r)) for r in RULES if r.zero)
+# Many rules share a trigger: each distinct one is searched once per sentence.
+_NUMBER_TRIGGERS = tuple(dict.fromkeys(t for _, t in _NUMBER_RULES))
+_NUMBER_RULE_TRIGGER = tuple((r, t, _NUMBER_TRIGGERS.index(t)) for r, t in _NUMBER_RULES)
 
 
 # --------------------------------------------------------------------- sentences
@@ -549,13 +552,9 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
     for sentence in iter_sentences(lines):
         text = sentence.text
         if _HAS_NUMBER.search(text):
-            # Many rules share a trigger: search each distinct trigger once per sentence.
-            in_text: dict[re.Pattern[str], bool] = {}
-            for rule, trigger in _NUMBER_RULES:
-                hit = in_text.get(trigger)
-                if hit is None:
-                    hit = in_text[trigger] = trigger.search(text) is not None
-                if hit or (rule.requires and trigger.search(sentence.context)):
+            in_text = [trigger.search(text) is not None for trigger in _NUMBER_TRIGGERS]
+            for rule, trigger, n in _NUMBER_RULE_TRIGGER:
+                if in_text[n] or (rule.requires and trigger.search(sentence.context)):
                     found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
