@@ -370,7 +370,7 @@ _NUMBER_RULES = tuple((r, _trigger(r)) for r in RULES if not r.zero)
 _ZERO_RULES = tuple((r, _trigger(r)) for r in RULES if r.zero)
 # Many rules share a trigger: each distinct one is searched once per sentence.
 _NUMBER_TRIGGERS = tuple(dict.fromkeys(t for _, t in _NUMBER_RULES))
-_NUMBER_RULE_TRIGGER = tuple((r, t, _NUMBER_TRIGGERS.index(t)) for r, t in _NUMBER_RULES)
+_NUMBER_RULE_TRIGGER = tuple((r, _NUMBER_TRIGGERS.index(t)) for r, t in _NUMBER_RULES)
 
 
 # --------------------------------------------------------------------- sentences
@@ -553,8 +553,14 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
         text = sentence.text
         if _HAS_NUMBER.search(text):
             in_text = [trigger.search(text) is not None for trigger in _NUMBER_TRIGGERS]
-            for rule, trigger, n in _NUMBER_RULE_TRIGGER:
-                if in_text[n] or (rule.requires and trigger.search(sentence.context)):
+            in_context: list[bool] | None = None  # searched only when a rule asks for it
+            for rule, n in _NUMBER_RULE_TRIGGER:
+                hit = in_text[n]
+                if not hit and rule.requires and sentence.context:
+                    if in_context is None:
+                        in_context = [t.search(sentence.context) is not None for t in _NUMBER_TRIGGERS]
+                    hit = in_context[n]
+                if hit:
                     found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
