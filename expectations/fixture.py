@@ -67,6 +67,8 @@ def _facts(bad: bool) -> pd.DataFrame:
     from ingest.forms import split_fact_key
 
     rows = list(GOOD_FACTS)
+    # A 增/减 row the 2019 form declares signed: negative and valid in good and bad data alike.
+    rows.append((GOOD, "licensing_items_change", -3, "项", 70))
     if bad:
         rows = [r for r in rows if r[:2] not in {(BAD, "requests_answered"), (BAD, "staff_total")}]
         rows += [

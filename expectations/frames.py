@@ -1,11 +1,27 @@
-"""The frames the suites validate, read from the warehouse with duckdb into pandas.
+"""The frames the suites validate: the whole mart screened in DuckDB, the candidates in pandas.
 
-GE cannot validate DuckDB through SQLAlchemy, so each suite validates a pandas frame. Two
-frames are derived here:
+GE cannot validate DuckDB through SQLAlchemy, so each suite validates a pandas frame. Reading
+a whole mart into pandas costs time and memory in proportion to the mart (11M facts at 100k
+reports), and GE then spends most of its time copying rows that cannot fail. So DuckDB scans
+the whole mart and keeps the *candidates*: every row on which one of the suite's
+expectations could fail (a superset, written beside each expectation as a SQL `screen`), and
+counts, per expectation, the rows GE would have counted (`Counts`). GE validates the
+candidates; runner.py then restores the whole mart's counts in GE's results. The rows left
+out pass every expectation by construction, so the verdicts, the failing rows and the
+figures are those GE gives on the whole mart (tests/test_expectations_scale.py compares both:
+`screened=False` hands GE the whole marts). Only the screens needing one group per fact or
+per (report, rule) are kept between runs, per report (ledger.py); the rest is one scan.
+
+Two frames are derived rather than read:
 
 - the form-consistency frame: the form rules (parsed.form_rules, declared in
-  ingest/forms/*.yaml) evaluated on marts.fct_indicator_value, one row per report of a form
-  with rules and one column per rule, holding the rule's deviation;
+  ingest/forms/*.yaml) evaluated on marts.fct_indicator_value, one column per rule holding
+  the rule's deviation. DuckDB evaluates every rule on every report of a form with rules
+  (set-based, kept per report in the screening ledger, ledger.py); the candidate cells — a
+  deviation at or beyond its bound, or figures DuckDB cannot settle (a key stated twice, a
+  non-finite value) — are evaluated again in Python by `evaluate` on the report's own
+  figures, one frame row per cell. The reference (`consistency_frames`, all in Python) has
+  one row per report instead; GE's results on both are the same once the counts are restored;
 - the cross-check frame: the cross-source and cross-year verdicts of marts.fct_quality_check
   (table vs prose, carry-over continuity, year-over-year jumps), one column per rule family.
 
@@ -16,17 +32,34 @@ stated value, expected value, source line).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 FACT_KEY_COLUMNS = ["report_id", "indicator_code", "channel_code", "applicant_type"]
-ROW = "row"  # position of a row in a suite's frame: how a failing row is found again
+ROW = "row"  # a frame row's id: how a failing row is found again (its mart's rowid, or the report's rank)
 DETAIL_COLUMNS = ["check", ROW, "report_id", "rule", "indicator", "stated", "expected", "source_line", "note"]
 # Rule families of marts.fct_quality_check computed by dbt across sources or years
 # (rule names are `family` or `family[<fact key>]`).
 CROSS_FAMILIES = ("table_prose_agreement", "carryover_continuity", "yoy_jump")
+# DuckDB adds a rule's parts in its own order, so its deviation may differ from Python's in
+# the last bits: a cell this close inside a bound (plus a relative slack for large figures)
+# is a candidate too, and Python's exact figures decide (ledger.py).
+SCREEN_MARGIN = 1e-6
+SCREEN_RELATIVE_MARGIN = 1e-12
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What GE would count for one expectation on the whole mart: every row, and the rows it
+    does not skip as missing (None where GE reports no missing count: not-null expectations)."""
+
+    element_count: int
+    nonnull_count: int | None
 
 
 def sum_tolerance(n_parts: int) -> float:
@@ -35,9 +68,47 @@ def sum_tolerance(n_parts: int) -> float:
     return 0.001 + 0.005 * n_parts
 
 
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """('a', 'b'): a SQL list of string literals, sorted so the query text is stable."""
+    return "(" + ", ".join(sql_literal(v) for v in sorted(values)) + ")"
+
+
 def read_table(con: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None = None) -> pd.DataFrame:
     cols = ", ".join(columns) if columns else "*"
     return con.execute(f"select {cols} from {table}").df()
+
+
+def row_id(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """SQL for a row's id in `table`: DuckDB's rowid (free; the row's position unless rows were
+    deleted) for a table, its position in the scan for a view (which has no rowid)."""
+    schema, name = table.split(".")
+    kind = con.execute("select table_type from information_schema.tables where table_schema = ? and table_name = ?",
+                       [schema, name]).fetchone()
+    return "rowid" if kind is None or kind[0] == "BASE TABLE" else "row_number() over () - 1"
+
+
+def screened_rows(con: duckdb.DuckDBPyConnection, relation: str, order: str,
+                  screens: list[str] | None) -> pd.DataFrame:
+    """The rows of `relation` (a select, visible to the screens as `frame`) on which a screen
+    holds, in `order`; every row when `screens` is None (the unscreened reference)."""
+    where = "true" if screens is None else " or ".join(f"({s})" for s in screens) or "false"
+    return con.execute(f"with frame as ({relation}) select * from frame where {where} order by {order}").df()
+
+
+def whole_counts(con: duckdb.DuckDBPyConnection, relation: str,
+                 counted: dict[str, str | None]) -> dict[str, Counts]:
+    """Per expectation, the rows of the whole relation and those GE counts as not missing
+    (`counted`: a SQL predicate per expectation, None for not-null expectations)."""
+    names = list(counted)
+    cells = ", ".join(f"count(*) filter (where {counted[n]})" for n in names if counted[n] is not None)
+    row = con.execute(f"with frame as ({relation}) select count(*){', ' + cells if cells else ''} from frame").fetchone()
+    assert row is not None
+    total, found = int(row[0]), iter(row[1:])
+    return {n: Counts(total, None if counted[n] is None else int(next(found))) for n in names}
 
 
 def fact_key(indicator: str, channel: str = "all", applicant: str = "all") -> str:
@@ -67,19 +138,26 @@ class RuleSpec:
     def tolerance(self) -> float:
         return sum_tolerance(len(self.parts)) if self.op == "eq" else sum_tolerance(1)
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range the deviation must lie in (the GE expectation's min and max)."""
+        return (-self.tolerance if self.op == "eq" else 0.0), self.tolerance
+
 
 def rule_specs(form_rules: pd.DataFrame) -> list[RuleSpec]:
+    """One spec per (form, rule) of parsed.form_rules, parts in part_no order."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in form_rules.sort_values(["form_code", "rule", "part_no"], kind="stable").to_dict("records"):
+        groups.setdefault((str(row["form_code"]), str(row["rule"])), []).append(row)
     specs = []
-    for (form_code, rule), group in form_rules.groupby(["form_code", "rule"], sort=True):
-        group = group.sort_values("part_no")
-        first = group.iloc[0]
+    for (form_code, rule), rows in groups.items():
+        first = rows[0]
         specs.append(RuleSpec(
-            form_code=str(form_code), rule=str(rule), op=str(first["op"]),
+            form_code=form_code, rule=rule, op=str(first["op"]),
             severity="warning" if first["severity"] == "warning" else "error",
             description=str(first["description"] or ""),
             total=(first["total_indicator"], first["total_channel"] or "all", first["total_applicant"] or "all"),
-            parts=tuple((r.part_indicator, r.part_channel or "all", r.part_applicant or "all")
-                        for r in group.itertuples()),
+            parts=tuple((r["part_indicator"], r["part_channel"] or "all", r["part_applicant"] or "all") for r in rows),
         ))
     return specs
 
@@ -133,43 +211,189 @@ def evaluate(spec: RuleSpec, figures: dict[tuple[str, str, str], Figure]) -> Eva
         note=f"sum of parts: {parts_text}" + (f" ({missing} not stated)" if missing else ""))
 
 
+FigureRow = tuple[str, str, str, str, float, Any]  # report_id, indicator, channel, applicant, value, line
+
+
+def report_figures(rows: Iterable[FigureRow]) -> dict[str, dict[tuple[str, str, str], Figure]]:
+    """report id -> fact key -> figure. A key stated twice keeps its last row, as read."""
+    by_report: dict[str, dict[tuple[str, str, str], Figure]] = {}
+    for report_id, indicator, channel, applicant, value, line in rows:
+        by_report.setdefault(report_id, {})[(indicator, channel, applicant)] = Figure(
+            float(value) if value is not None else float("nan"), None if pd.isna(line) else int(line))
+    return by_report
+
+
+def frame_figures(facts: pd.DataFrame) -> Iterable[FigureRow]:
+    """The figure rows of a fact frame (source_line may be absent)."""
+    lines = facts["source_line"] if "source_line" in facts else pd.Series([None] * len(facts))
+    return zip(facts["report_id"], facts["indicator_code"], facts["channel_code"], facts["applicant_type"],
+               facts["value"], lines, strict=True)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One rule evaluated on one report (one row of the ruled reports)."""
+
+    row: int
+    report_id: str
+    form_code: str
+    spec: RuleSpec
+    found: Evaluation
+
+
+def evaluate_cells(targets: Iterable[tuple[int, str, str, RuleSpec]],
+                   figures: dict[str, dict[tuple[str, str, str], Figure]]) -> list[Cell]:
+    """Each (row, report, form, rule) evaluated on its report's figures; inapplicable ones dropped."""
+    cells = []
+    for row, report_id, form_code, spec in targets:
+        found = evaluate(spec, figures.get(report_id, {}))
+        if found is not None:
+            cells.append(Cell(row, report_id, form_code, spec, found))
+    return cells
+
+
+def cell_details(cells: list[Cell]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "check": c.spec.name, ROW: c.row, "report_id": c.report_id, "rule": c.spec.rule,
+        "indicator": c.found.indicator, "stated": c.found.stated, "expected": c.found.expected,
+        "source_line": c.found.source_line, "note": c.found.note,
+    } for c in cells], columns=DETAIL_COLUMNS)
+
+
+def deviation_frame(keys: pd.DataFrame, cells: list[Cell], positions: list[int], specs: list[RuleSpec]) -> pd.DataFrame:
+    """ROW, report_id, form_code (from `keys`, one frame row each) and one float column per
+    rule; cell i's deviation goes to frame row positions[i]. The rule columns are one float
+    block: GE copies the frame once per metric, and a block per column makes that copy slow."""
+    column_of = {spec.name: n for n, spec in enumerate(specs)}
+    values = np.full((len(keys), len(specs)), np.nan)
+    for cell, position in zip(cells, positions, strict=True):
+        values[position, column_of[cell.spec.name]] = cell.found.deviation
+    left = keys[[ROW, "report_id", "form_code"]].reset_index(drop=True)
+    return pd.concat([left, pd.DataFrame(values, columns=[rule_column(s) for s in specs])], axis=1)
+
+
+def consistency_specs(form_rules: pd.DataFrame, forms_present: Iterable[str]) -> list[RuleSpec]:
+    """The rules of the forms that have at least one report."""
+    present = set(forms_present)
+    return [s for s in rule_specs(form_rules) if s.form_code in present]
+
+
 def consistency_frames(facts: pd.DataFrame, reports: pd.DataFrame,
                        form_rules: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[RuleSpec]]:
-    """(wide, details, specs) for the forms that have both rules and reports.
+    """(wide, details, specs), all in Python: the reference the screened frames are held to.
 
-    wide: one row per report of such a form, one column per rule of those forms (its
-    deviation, NaN where the rule does not apply) — one GE expectation per column.
-    details: one row per report x applicable rule (DETAIL_COLUMNS), for the failing figures.
+    wide: one row per report of a form with rules (ROW = its rank by report id), one column
+    per rule of those forms (its deviation, NaN where the rule does not apply) — one GE
+    expectation per column. details: one row per report x applicable rule (DETAIL_COLUMNS).
     """
     ruled = reports[reports["form_code"].notna()][["report_id", "form_code"]].sort_values("report_id")
-    present = set(ruled["form_code"])
-    specs = [s for s in rule_specs(form_rules) if s.form_code in present]
+    specs = consistency_specs(form_rules, ruled["form_code"])
     ruled = ruled[ruled["form_code"].isin({s.form_code for s in specs})].reset_index(drop=True)
-    by_report: dict[str, dict[tuple[str, str, str], Figure]] = {}
-    lines = facts["source_line"] if "source_line" in facts else pd.Series([None] * len(facts))
-    for row, line in zip(facts.itertuples(), lines, strict=True):
-        key = (row.indicator_code, row.channel_code, row.applicant_type)
-        by_report.setdefault(row.report_id, {})[key] = Figure(
-            float(row.value), None if pd.isna(line) else int(line))
-    wide_rows, details = [], []
-    for pos, report in enumerate(ruled.itertuples()):
-        figures = by_report.get(report.report_id, {})
-        wide = {ROW: pos, "report_id": report.report_id, "form_code": report.form_code}
-        for spec in specs:
-            found = evaluate(spec, figures) if spec.form_code == report.form_code else None
-            wide[rule_column(spec)] = None if found is None else found.deviation
-            if found is not None:
-                details.append({
-                    "check": spec.name, ROW: pos, "report_id": report.report_id, "rule": spec.rule,
-                    "indicator": found.indicator, "stated": found.stated, "expected": found.expected,
-                    "source_line": found.source_line, "note": found.note,
-                })
-        wide_rows.append(wide)
-    wide_frame = pd.DataFrame(wide_rows, columns=[ROW, "report_id", "form_code", *map(rule_column, specs)])
+    ruled.insert(0, ROW, range(len(ruled)))
+    by_form: dict[str, list[RuleSpec]] = {}
     for spec in specs:
-        wide_frame[rule_column(spec)] = wide_frame[rule_column(spec)].astype("float64")
-    return wide_frame, pd.DataFrame(details, columns=DETAIL_COLUMNS), specs
+        by_form.setdefault(spec.form_code, []).append(spec)
+    targets = ((r.row, r.report_id, r.form_code, spec)
+               for r in ruled.itertuples() for spec in by_form.get(r.form_code, []))
+    cells = evaluate_cells(targets, report_figures(frame_figures(facts)))
+    return deviation_frame(ruled, cells, [c.row for c in cells], specs), cell_details(cells), specs
 
+
+# ---- the consistency frame, screened in DuckDB ------------------------------------------------
+
+def rule_frames(specs: list[RuleSpec]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(bounds, roles) of the rules as frames DuckDB joins: the bounds are the expectations'
+    own, and each rule's total (part_no 0) and parts (1..n) name the figures it reads."""
+    bounds = pd.DataFrame([(n, s.form_code, s.rule, s.op, *s.bounds) for n, s in enumerate(specs)],
+                          columns=["rule_no", "form_code", "rule", "op", "low", "high"])
+    roles = pd.DataFrame([(n, s.form_code, s.rule, p, *key)
+                          for n, s in enumerate(specs) for p, key in enumerate((s.total, *s.parts))],
+                         columns=["rule_no", "form_code", "rule", "part_no",
+                                  "indicator_code", "channel_code", "applicant_type"])
+    return (bounds.astype({"rule_no": "int32", "low": "float64", "high": "float64"}),
+            roles.astype({"rule_no": "int32", "part_no": "int32"}))
+
+
+# The ruled reports (a form with rules among `_ge_forms`), ranked by report id: ROW.
+_RULED_SQL = """
+select report_id, form_code, row_number() over (order by report_id) - 1 as "row"
+from marts.dim_report
+where form_code in (select form_code from _ge_forms)
+"""
+
+# The figures the candidate cells read, in the mart's row order (a key stated twice keeps its
+# last row, as report_figures does; a view is read in its scan order).
+_CANDIDATE_FACTS_SQL = """
+select f.report_id, f.indicator_code, f.channel_code, f.applicant_type, f.value, f.source_line
+from marts.fct_indicator_value as f
+semi join (
+    select distinct c.report_id, o.indicator_code, o.channel_code, o.applicant_type
+    from _ge_candidates as c
+    inner join _ge_roles as o on c.form_code = o.form_code and c.rule = o.rule
+) as k
+    on f.report_id = k.report_id and f.indicator_code = k.indicator_code
+    and f.channel_code = k.channel_code and f.applicant_type = k.applicant_type
+{order}
+"""
+
+
+@dataclass(frozen=True)
+class LedgerCells:
+    """What the screening ledger says of the ruled reports of this warehouse."""
+
+    candidates: pd.DataFrame  # row, report_id, form_code, rule: the cells GE must see
+    settled: dict[str, int]  # per rule name: the applicable cells left out (they pass)
+    n_ruled: int  # the ruled reports: GE's rows for every rule
+    facts: list[FigureRow]  # the figures the candidate cells read, in the mart's row order
+
+
+def ledger_cells(con: duckdb.DuckDBPyConnection, specs: list[RuleSpec], ledger: str) -> LedgerCells:
+    _, roles = rule_frames(specs)
+    con.register("_ge_forms", pd.DataFrame({"form_code": sorted({s.form_code for s in specs})}))
+    con.register("_ge_roles", roles)
+    cells = f"{ledger}.cells as c inner join ({_RULED_SQL}) as r on c.report_id = r.report_id and c.form_code = r.form_code"
+    try:
+        con.execute(f'create or replace temp table _ge_candidates as '
+                    f'select r."row", r.report_id, r.form_code, c.rule from {cells} where c.candidate')
+        candidates = con.execute('select * from _ge_candidates order by "row", form_code, rule').df()
+        settled = con.execute(f"select c.form_code || ':' || c.rule, count(*) from {cells} "
+                              "where not c.candidate group by all").fetchall()
+        n_ruled = con.execute(f"select count(*) from ({_RULED_SQL})").fetchone()
+        order = "order by f.rowid" if row_id(con, "marts.fct_indicator_value") == "rowid" else ""
+        facts = con.execute(_CANDIDATE_FACTS_SQL.format(order=order)).fetchall()
+    finally:
+        con.execute("drop table if exists _ge_candidates")
+        con.unregister("_ge_forms")
+        con.unregister("_ge_roles")
+    return LedgerCells(candidates, dict(settled), int(n_ruled[0]) if n_ruled else 0, facts)
+
+
+def screened_consistency(con: duckdb.DuckDBPyConnection, specs: list[RuleSpec], ledger: str
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Counts]]:
+    """(frame, details, counts) of the consistency suite from the screening ledger (ledger.py;
+    refreshed for this warehouse), whose cells cover every ruled report.
+
+    frame: one row per candidate cell (ROW = the report's rank by report id among the ruled
+    reports, as in the reference's wide frame), holding its deviation in its rule's column.
+    counts: per rule, the ruled reports (GE's rows) and the reports it applies to (GE's
+    non-missing rows): DuckDB counts the cells left out, Python the candidates.
+    """
+    found = ledger_cells(con, specs, ledger)
+    by_name = {s.name: s for s in specs}
+    targets = [(int(c.row), c.report_id, c.form_code, by_name[f"{c.form_code}:{c.rule}"])
+               for c in found.candidates.itertuples()]
+    cells = evaluate_cells(targets, report_figures(found.facts))
+    keys = pd.DataFrame({ROW: [c.row for c in cells], "report_id": [c.report_id for c in cells],
+                         "form_code": [c.form_code for c in cells]}, columns=[ROW, "report_id", "form_code"])
+    frame = deviation_frame(keys.astype({ROW: "int64"}), cells, list(range(len(cells))), specs)
+    counted = {s.name: found.settled.get(s.name, 0) for s in specs}
+    for cell in cells:
+        counted[cell.spec.name] += 0 if np.isnan(cell.found.deviation) else 1
+    counts = {name: Counts(found.n_ruled, n) for name, n in counted.items()}
+    return frame, cell_details(cells), counts
+
+
+# ---- the cross-source and cross-year verdicts --------------------------------------------------
 
 def rule_family(rule: str) -> str:
     """'yoy_jump[requests_received]' -> 'yoy_jump'."""
@@ -177,19 +401,20 @@ def rule_family(rule: str) -> str:
 
 
 def cross_frames(checks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(frame, details) of marts.fct_quality_check.
+    """(frame, details) of rows of marts.fct_quality_check, in (report_id, rule) order.
 
-    frame: every row of the mart (report_id, rule, passed, severity), plus one column per
-    CROSS_FAMILIES family holding 1.0 (passed) / 0.0 (failed) on that family's rows, NaN
-    elsewhere. details: one row per verdict of a family.
+    frame: the rows (ROW, report_id, rule, passed, severity; ROW numbers them unless given),
+    plus one column per CROSS_FAMILIES family holding 1.0 (passed) / 0.0 (failed) on that
+    family's rows, NaN elsewhere. details: one row per verdict of a family, with the mart's
+    observed and expected figures.
     """
-    frame = checks[["report_id", "rule", "passed", "severity"]].sort_values(["report_id", "rule"])
-    frame = frame.reset_index(drop=True)
-    frame.insert(0, ROW, range(len(frame)))
+    ordered = checks.sort_values(["report_id", "rule"], kind="stable").reset_index(drop=True)
+    if ROW not in ordered:
+        ordered.insert(0, ROW, range(len(ordered)))
+    frame = ordered[[ROW, "report_id", "rule", "passed", "severity"]].copy()
     families = frame["rule"].map(rule_family)
     for family in CROSS_FAMILIES:
         frame[family] = frame["passed"].astype("float64").where(families == family)
-    ordered = checks.set_index(["report_id", "rule"]).loc[list(zip(frame["report_id"], frame["rule"], strict=True))]
     mine = families.isin(CROSS_FAMILIES).to_numpy()
     details = pd.DataFrame({
         "check": families[mine].to_numpy(), ROW: frame[ROW][mine].to_numpy(),

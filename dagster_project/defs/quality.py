@@ -6,7 +6,11 @@ invariant) is broken somewhere; a WARN check failed flags a figure worth a secon
 Checks never block the downstream assets (see docs/quality.md): every stated figure is kept
 as stated; a failed rule flags reports, it does not hide or change them. All suites run in
 one step (GE is slow to import) that also builds the Data Docs into
-WarehouseResource.quality_docs_dir.
+WarehouseResource.quality_docs_dir. Each check covers the whole mart on every run: DuckDB
+screens the rows that could fail and GE validates those (docs/quality.md, "How the suites
+scale"); the per-report screens are kept beside the warehouse (`<warehouse>.ge_ledger.duckdb`,
+written by this step, which holds the warehouse pool), so a run re-screens only the reports
+that changed.
 """
 
 

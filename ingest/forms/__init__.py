@@ -53,6 +53,7 @@ class FormRow:
     aliases: tuple[str, ...] = ()  # other printed wordings of the label (local variants)
     equivalence: str = "exact"  # exact | approximate | none, toward the harmonised indicator
     note: str = ""
+    signed: bool = False  # the form prints a change here (本年增/减): negative figures are valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ def _rows(code: str, raw: list[dict]) -> tuple[FormRow, ...]:
                 aliases=tuple(r.get("aliases", ())),
                 equivalence=r.get("equivalence", "exact" if r.get("indicator") else "none"),
                 note=r.get("note", ""),
+                signed=bool(r.get("signed", False)),
             )
         )
     keys = [r.key for r in rows]
