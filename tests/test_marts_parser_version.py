@@ -46,16 +46,16 @@ def switches(tmp_path_factory) -> dict[str, object]:
     shutil.copy(base, warehouse)
     shutil.copytree(target, tmp / "target")
     out: dict[str, object] = {"warehouse": warehouse}
-    fct = ["--select", "stg_reports", "int_facts_resolved", "fct_indicator_value"]
+    fct = ["--select", "+fct_indicator_value"]
     for step, runs in [("rollback", [(NEW_VERSION, datetime(2025, 2, 1, 13)), (OLD_VERSION, ROLLBACK_AT)]),
                        ("forward", [(NEW_VERSION, FORWARD_AT)])]:
         add_parse_runs(warehouse, runs)
         run_dbt(warehouse, tmp / "target", "run", *fct)
-        incremental = snapshot(warehouse)["fct_indicator_value"]
+        incremental = snapshot(warehouse)["marts.fct_indicator_value"]
         out[f"{step}_figures"] = good_figures(warehouse)
         out[f"{step}_in_force"] = query(warehouse, "select report_id, parser_version from staging.stg_reports")
         run_dbt(warehouse, tmp / "target", "run", "--full-refresh", *fct)
-        out[f"{step}_equal"] = incremental == snapshot(warehouse)["fct_indicator_value"]
+        out[f"{step}_equal"] = incremental == snapshot(warehouse)["marts.fct_indicator_value"]
     return out
 
 

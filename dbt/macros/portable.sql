@@ -46,15 +46,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Whether a relation (e.g. {{ this }} of an incremental model) has a column. -#}
-{% macro relation_has_column(relation, column) -%}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- for c in adapter.get_columns_in_relation(relation) -%}
-        {%- if c.name | lower == column | lower -%}{{ return(true) }}{%- endif -%}
-    {%- endfor -%}
-    {{ return(false) }}
-{%- endmacro %}
-
 {#- One column of a wide fact: the harmonised value of `code` (channel / applicant) pivoted
     out of int_harmonized_values rows. -#}
 {% macro pivot_value(code, channel='all', applicant='all', alias=none) -%}

@@ -1,17 +1,21 @@
 {#- A harmonised wide fact: one row per primary report (int_primary_reports) that states at
     least one of `columns`, each column the harmonised value (int_harmonized_values) of
-    (code, channel, applicant). `columns` is a list of [code, channel, applicant, alias]. -#}
+    (code, channel, applicant). `columns` is a list of [code, channel, applicant, alias].
+    Incremental by report (the model calls report_incremental('fingerprint_primary')): a run
+    pivots only the pending reports. -#}
 {% macro wide_fact(columns) -%}
 {%- set codes = [] -%}
 {%- for c in columns -%}{%- if c[0] not in codes -%}{%- do codes.append(c[0]) -%}{%- endif -%}{%- endfor -%}
 with reports as (
     select * from {{ ref('int_primary_reports') }}
+    where {{ report_ledger_scope('report_id', fingerprint_primary()) }}
 ),
 
 harmonized as (
     select *
     from {{ ref('int_harmonized_values') }}
     where harmonized_code in ({% for c in codes %}'{{ c }}'{{ ', ' if not loop.last }}{% endfor %})
+        and {{ report_ledger_scope('report_id', fingerprint_primary()) }}
 ),
 
 pivoted as (

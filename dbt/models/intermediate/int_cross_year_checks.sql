@@ -1,3 +1,4 @@
+{{ report_incremental('fingerprint_cross_year') }}
 -- Rules across consecutive years of one issuer (severity warning), on primary reports only
 -- (int_report_primary), attached to the later year's report:
 --   carryover_continuity: this year's 上年结转 (requests_carried_over) equals last year's
@@ -6,6 +7,8 @@
 --     var('yoy_jump_factor') (10) *and* by at least var('yoy_jump_min_units') (50) units
 --     from the year before (a rise from 0 to >= 50 counts as a jump); applicable when both
 --     years state the figure and its harmonisation grade is not `none`.
+-- Incremental by report: a report's checks are recomputed when it, its primary status or the
+-- previous year's primary report of its issuer changes (fingerprint_cross_year).
 with primaries as (
     select p.report_id, p.issuer_key, r.year
     from {{ ref('int_report_primary') }} as p
@@ -19,6 +22,7 @@ pairs as (
     inner join primaries as prev
         on cur.issuer_key = prev.issuer_key
         and cur.year = prev.year + 1
+    where {{ report_ledger_scope('cur.report_id', fingerprint_cross_year()) }}
 ),
 
 values_all as (

@@ -1,3 +1,4 @@
+{{ report_incremental('fingerprint_harmonization') }}
 -- Every report's figures restated as harmonised indicators, comparable across forms.
 -- Each indicator feeds itself, plus the harmonised codes the seed indicator_harmonization
 -- maps it to (role `same`: the figure is the harmonised one; role `part`: one item of it).
@@ -6,6 +7,7 @@
 -- parts. The grade is the worst over the figures used, of the seed's grade and the grade the
 -- form's YAML gives the printed row (parsed.form_rows.equivalence), or the suffixed column for
 -- a derived indicator such as requests_received_cumulative (int_form_row_indicators).
+-- Incremental by report (macros/report_ledger.sql).
 with mapping as (
     select indicator_code, harmonized_code, role, equivalence
     from {{ ref('indicator_harmonization') }}
@@ -24,6 +26,7 @@ facts as (
         r.form_code
     from {{ ref('int_facts_resolved') }} as f
     inner join {{ ref('stg_reports') }} as r on f.report_id = r.report_id
+    where {{ report_ledger_scope('f.report_id', fingerprint_harmonization()) }}
 ),
 
 row_grades as (
@@ -85,25 +88,44 @@ ranked as (
     from inputs as i
 ),
 
-used as (
-    select *
+-- A stated figure is one input as it is; only sums of parts need aggregating.
+stated as (
+    select
+        report_id,
+        harmonized_code,
+        channel_code,
+        applicant_type,
+        value,
+        unit,
+        case when value_qualifier = 'approx' then 'approx' else 'exact' end as value_qualifier,
+        source,
+        'stated' as derivation,
+        1 as n_inputs,
+        {{ equivalence_of_rank('grade_rank') }} as equivalence,
+        indicator_code as input_indicators
     from ranked
-    where (has_same = 1 and role = 'same' and rank_in_role = 1)
-        or (has_same = 0 and role = 'part')
+    where has_same = 1 and role = 'same' and rank_in_role = 1
+),
+
+summed as (
+    select
+        report_id,
+        harmonized_code,
+        channel_code,
+        applicant_type,
+        sum(value) as value,
+        min(unit) as unit,
+        max(case when value_qualifier = 'approx' then 'approx' else 'exact' end) as value_qualifier,
+        case when min(source) = max(source) then min(source) else 'mixed' end as source,
+        'sum_of_parts' as derivation,
+        count(*) as n_inputs,
+        {{ equivalence_of_rank('max(grade_rank)') }} as equivalence,
+        {{ dbt.listagg('indicator_code', "'+'", 'order by indicator_code') }} as input_indicators
+    from ranked
+    where has_same = 0 and role = 'part'
+    group by report_id, harmonized_code, channel_code, applicant_type
 )
 
-select
-    report_id,
-    harmonized_code,
-    channel_code,
-    applicant_type,
-    sum(value) as value,
-    min(unit) as unit,
-    max(case when value_qualifier = 'approx' then 'approx' else 'exact' end) as value_qualifier,
-    case when min(source) = max(source) then min(source) else 'mixed' end as source,
-    case when max(role) = 'same' then 'stated' else 'sum_of_parts' end as derivation,
-    count(*) as n_inputs,
-    {{ equivalence_of_rank('max(grade_rank)') }} as equivalence,
-    {{ dbt.listagg('indicator_code', "'+'", 'order by indicator_code') }} as input_indicators
-from used
-group by report_id, harmonized_code, channel_code, applicant_type
+select * from stated
+union all
+select * from summed

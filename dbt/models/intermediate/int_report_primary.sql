@@ -13,9 +13,7 @@ regions as (
 ),
 
 fact_counts as (
-    select report_id, count(*) as n_facts
-    from {{ ref('int_facts_resolved') }}
-    group by report_id
+    select report_id, n_facts from {{ ref('int_report_facts') }}
 ),
 
 keyed as (

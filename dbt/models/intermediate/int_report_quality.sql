@@ -1,7 +1,10 @@
+{{ report_incremental('fingerprint_quality_checks') }}
 -- Per report: how many checks (int_quality_checks) apply, pass and fail. The score is the
 -- share of applicable checks passed; NULL when none applies ("no evidence" is not "perfect").
+-- Incremental by report (macros/report_ledger.sql).
 with checks as (
     select * from {{ ref('int_quality_checks') }}
+    where {{ report_ledger_scope('report_id', fingerprint_quality_checks()) }}
 )
 
 select

@@ -1,12 +1,15 @@
+{{ report_incremental('fingerprint_rules') }}
 -- The form rules (parsed.form_rules, from ingest/forms/*.yaml) evaluated on the figures of
 -- every report whose form_code matches the rule's form.
 --   eq: total = sum(parts); applicable when the total and at least one part are stated
 --       (unstated parts count as absent, not as zero).
 --   le: each part <= total; applicable under the same condition.
+-- Incremental by report (macros/report_ledger.sql).
 with reports as (
     select report_id, form_code
     from {{ ref('stg_reports') }}
     where form_code is not null
+        and {{ report_ledger_scope('report_id', fingerprint_rules()) }}
 ),
 
 rules as (
@@ -50,28 +53,61 @@ parts as (
         and pr.part_applicant = f.applicant_type
 ),
 
-part_summary as (
+-- Only rules whose total is stated can apply; the texts are built only where printed (the
+-- parts of an eq rule; the parts over the total of an le rule): ordered string aggregation
+-- is the costly step of this model.
+part_rows as (
     select
         p.report_id,
         p.rule,
-        count(*) as n_parts,
-        count(p.part_value) as n_parts_stated,
-        sum(p.part_value) as parts_sum,
-        sum(case when p.part_value > t.total_value + {{ sum_tolerance(1) }} then 1 else 0 end) as n_parts_over_total,
-        {{ dbt.listagg(
-            dbt.concat(['p.part_key', "' '", fmt_number('p.part_value')]),
-            "' + '",
-            'order by p.part_no'
-        ) }} as parts_text,
-        {{ dbt.listagg(
-            "case when p.part_value > t.total_value + " ~ sum_tolerance(1) ~ " then "
-                ~ dbt.concat(['p.part_key', "' = '", fmt_number('p.part_value')]) ~ " end",
-            "', '",
-            'order by p.part_no'
-        ) }} as parts_over_total_text
+        p.part_no,
+        p.part_key,
+        p.part_value,
+        t.op,
+        p.part_value > t.total_value + {{ sum_tolerance(1) }} as is_over
     from parts as p
     inner join totals as t on p.report_id = t.report_id and p.rule = t.rule
-    group by p.report_id, p.rule
+    where t.total_value is not null
+),
+
+part_summary as (
+    select
+        report_id,
+        rule,
+        count(*) as n_parts,
+        count(part_value) as n_parts_stated,
+        sum(part_value) as parts_sum,
+        sum(case when is_over then 1 else 0 end) as n_parts_over_total
+    from part_rows
+    group by report_id, rule
+),
+
+sum_texts as (
+    select
+        report_id,
+        rule,
+        {{ dbt.listagg(
+            dbt.concat(['part_key', "' '", fmt_number('part_value')]),
+            "' + '",
+            'order by part_no'
+        ) }} as parts_text
+    from part_rows
+    where op <> 'le'
+    group by report_id, rule
+),
+
+over_texts as (
+    select
+        report_id,
+        rule,
+        {{ dbt.listagg(
+            dbt.concat(['part_key', "' = '", fmt_number('part_value')]),
+            "', '",
+            'order by part_no'
+        ) }} as parts_over_total_text
+    from part_rows
+    where op = 'le' and is_over
+    group by report_id, rule
 )
 
 select
@@ -94,13 +130,15 @@ select
     case
         when t.op = 'le' then {{ dbt.concat([
             "'each part <= '", 't.total_key', "' = '", fmt_number('t.total_value'),
-            "case when s.n_parts_over_total > 0 then " ~ dbt.concat(["' (over: '", 's.parts_over_total_text', "')'"]) ~ " else '' end"
+            "case when s.n_parts_over_total > 0 then " ~ dbt.concat(["' (over: '", 'ot.parts_over_total_text', "')'"]) ~ " else '' end"
         ]) }}
         else {{ dbt.concat([
-            "'= sum of its parts = '", fmt_number('s.parts_sum'), "' ('", 's.parts_text', "')'"
+            "'= sum of its parts = '", fmt_number('s.parts_sum'), "' ('", 'st.parts_text', "')'"
         ]) }}
     end as expected
 from totals as t
 inner join part_summary as s on t.report_id = s.report_id and t.rule = s.rule
+left join sum_texts as st on t.report_id = st.report_id and t.rule = st.rule
+left join over_texts as ot on t.report_id = ot.report_id and t.rule = ot.rule
 where t.total_value is not null
     and s.n_parts_stated > 0

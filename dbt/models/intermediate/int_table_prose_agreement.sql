@@ -1,13 +1,18 @@
+{{ report_incremental('fingerprint_parse') }}
 -- Keys a report states both in its table and in its prose, and whether the two agree.
 -- An exact prose figure must equal the table; an approximate one (余/多/近/约) is a rounded
--- figure, so it agrees when within 10% of the table.
-with table_facts as (
-    select * from {{ ref('int_facts_ranked') }}
+-- figure, so it agrees when within 10% of the table. Incremental by report.
+with ranked as (
+    {{ facts_ranked(report_ledger_scope('f.report_id', fingerprint_parse())) }}
+),
+
+table_facts as (
+    select * from ranked
     where source = 'table' and rank_in_source = 1
 ),
 
 prose_facts as (
-    select * from {{ ref('int_facts_ranked') }}
+    select * from ranked
     where source = 'narrative' and rank_in_source = 1
 )
 

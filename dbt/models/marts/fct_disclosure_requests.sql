@@ -1,3 +1,4 @@
+{{ report_incremental('fingerprint_primary', contract=true) }}
 -- Disclosure on request, harmonised across forms: one row per primary report stating any of
 -- these figures. Outcomes use the 2019+ categories; the old form's rows are mapped by the seed
 -- indicator_harmonization (grades in worst_equivalence and dim_indicator_form_row). Channels

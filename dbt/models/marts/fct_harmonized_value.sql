@@ -1,8 +1,11 @@
+{{ report_incremental('fingerprint_primary', contract=true) }}
 -- The harmonised indicators (seed harmonized_indicators) of every primary report, in long
 -- form: one row per report x harmonised code x channel x applicant type, with how the value
 -- was obtained (stated, or the sum of its parts) and how far it compares across forms.
+-- Incremental by report: recomputed when a report's values, primary status or identity change.
 with reports as (
     select * from {{ ref('int_primary_reports') }}
+    where {{ report_ledger_scope('report_id', fingerprint_primary()) }}
 ),
 
 harmonized as (

@@ -1,32 +1,14 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='append_new_columns',
-    post_hook=[
-        "delete from {{ this }} as stale where not exists (select 1 from {{ ref('stg_reports') }} as r"
-        ~ " where r.report_id = stale.report_id and r.parser_version = stale.parser_version"
-        ~ " and r.parsed_at = stale.parsed_at)"
-    ]
-) }}
+{{ report_incremental('fingerprint_facts', contract=true) }}
 -- The harmonised figures: one per report x indicator x channel x applicant type, the table
 -- figure winning over the prose one (int_facts_resolved).
--- Incremental by report: a run only (re)builds the reports whose parse in force (report_id,
--- parser_version, parsed_at) is not in the table yet, replacing all their rows (delete+insert
--- on report_id), so re-parsed reports and parser-version bumps replace their figures; the
--- post-hook drops rows of a parse no longer in force (e.g. a re-parse that found no figure).
--- `dbt build --full-refresh` gives the same table.
+-- Incremental by report (macros/report_ledger.sql): a run only rebuilds the reports whose
+-- parse in force (parser_version, parsed_at) or resolved figures changed since, replacing all
+-- their rows, and drops the rows of reports no longer in force; re-parses and parser-version
+-- bumps (or rollbacks) replace their figures. `dbt build --full-refresh` gives the same table.
 with reports as (
     select report_id, region_code, year, parser_version, parsed_at
-    from {{ ref('stg_reports') }} as s
-    {% if is_incremental() and relation_has_column(this, 'parsed_at') %}
-    where not exists (
-        select 1 from {{ this }} as t
-        where t.report_id = s.report_id
-            and t.parser_version = s.parser_version
-            and t.parsed_at = s.parsed_at
-    )
-    {% endif %}
+    from {{ ref('stg_reports') }}
+    where {{ report_ledger_scope('report_id', fingerprint_facts()) }}
 )
 
 select

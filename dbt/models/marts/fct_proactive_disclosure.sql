@@ -1,3 +1,4 @@
+{{ report_incremental('fingerprint_primary', contract=true) }}
 -- Proactive disclosure, harmonised across forms: one row per primary report stating any of
 -- these figures (duplicates never counted twice). Channels exist on the old form only; the
 -- 2019+ forms state proactive_total in prose and add the 第二十条 counts.

@@ -1,3 +1,4 @@
+{{ report_incremental('fingerprint_primary', contract=true) }}
 -- Administrative reviews and lawsuits about disclosure, harmonised across forms: one row per
 -- primary report stating any of these figures. The 2019+ lawsuit totals add the direct and the
 -- after-review columns (derived rows of the forms); complaints_total is old-form only.
