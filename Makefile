@@ -56,7 +56,7 @@ dbt-docs: manifest
 crash-test: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/python scripts/kill_rerun.py
 
-BENCH_SIZES ?= 1000,10000  # 100000: make bench BENCH_SIZES=1000,10000,100000 (about an hour today, docs/scaling.md)
+BENCH_SIZES ?= 1000,10000  # 100000: make bench BENCH_SIZES=1000,10000,100000 (about 25 minutes, docs/scaling.md)
 bench: manifest
 	$(VENV)/bin/python -m bench.run --sizes $(BENCH_SIZES)
 
