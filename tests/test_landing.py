@@ -161,3 +161,27 @@ def test_commit_groups_bound_files_and_bytes(tmp_path: Path):
     groups = commit_groups(paths, max_files=3, max_bytes=25)
     assert [[p.stem for p in g] for g in groups] == [["0", "1"], ["2"], ["3", "4", "5"], ["6"]]
     assert [p for g in groups for p in g] == paths  # every file once, in order
+
+
+def test_parsing_drops_figures_left_without_their_report_row(tmp_path: Path, sample_paths):
+    """Figures of this parser version whose report row is gone (an older writer's leftovers)
+    are replaced, not doubled, when the report is parsed again."""
+    from ingest.warehouse import parse_pending
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sample_paths[:2]:
+        (raw / p.name).write_bytes(p.read_bytes())
+    con = connect(tmp_path / "wh.duckdb")
+    try:
+        land_directory(con, raw)
+        parse_pending(con, workers=1)
+        before = con.execute("select report_id, count(*) from parsed.facts group by 1 order by 1").fetchall()
+        orphaned = before[0][0]
+        con.execute("delete from parsed.reports where report_id = ?", [orphaned])
+        parse_pending(con, workers=1)
+        after = con.execute("select report_id, count(*) from parsed.facts group by 1 order by 1").fetchall()
+    finally:
+        con.close()
+    assert before and before[0][1] > 0
+    assert after == before
