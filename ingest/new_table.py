@@ -280,7 +280,8 @@ def _line_token_kinds(raw: str) -> tuple[tuple[TokKind, str], ...]:
     return tuple((t.kind, t.text) for t in _line_toks(raw))
 
 
-def _line_toks(raw: str, i: int = 0) -> list[Tok]:
+def _line_toks(raw: str) -> list[Tok]:
+    i = 0  # a placeholder: _line_tokens puts in the real line number
     out: list[Tok] = []
     empties = 0
     for cell in _CELL_SEP.split(raw):

@@ -273,5 +273,5 @@ def bi_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
         "rows_total": sum(release.counts.values()),
         "publish_seconds": round(release.seconds, 3),
         "files_written": release.files_written,
-        "files_linked": dg.MetadataValue.int(release.files_linked),
+        "files_linked": release.files_linked,
     })
