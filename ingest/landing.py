@@ -54,14 +54,14 @@ class LandedFile:
 
 def resolve_inside(root: Path, candidate: Path) -> Path | None:
     """The fully resolved candidate if it stays inside root (symlinks and `..` followed), else None."""
-    try:
-        real_root = root.resolve(strict=True)
-        resolved = (root / candidate).resolve(strict=True)
-    except (OSError, RuntimeError):  # missing, or a symlink loop
+    try:  # os.path rather than Path.resolve: this runs once per landed file
+        real_root = os.path.realpath(root, strict=True)
+        resolved = os.path.realpath(os.path.join(root, candidate), strict=True)
+    except (OSError, RuntimeError, ValueError):  # missing, a symlink loop, a NUL in the name
         return None
-    if resolved == real_root or real_root not in resolved.parents:
+    if not resolved.startswith(real_root.rstrip(os.sep) + os.sep):
         return None
-    return resolved
+    return Path(resolved)
 
 
 def is_candidate_name(relative: Path) -> bool:

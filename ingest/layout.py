@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.numbers import BLANK_CELLS
+from ingest.text import WORDING_CACHE_SIZE
 
 # Cells that only mark "nothing here"; dashes of any length count.
 _BLANK_RE = re.compile(r"^[\s\-—_/\\~]*$")
@@ -77,7 +78,7 @@ def is_placeholder_header(text: str) -> bool:
     return bool(_PLACEHOLDER_RE.match(text.strip()))
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=WORDING_CACHE_SIZE)
 def line_kind(line: str) -> str:
     """How one line is laid out: "empty", "tab", "pipe", "spaces" or "cell"."""
     s = line.strip()
@@ -184,7 +185,7 @@ def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list
     return cells
 
 
-@lru_cache(maxsize=131072)  # table lines (labels, headers, furniture) recur across reports
+@lru_cache(maxsize=WORDING_CACHE_SIZE)  # table lines (labels, headers, furniture) recur across reports
 def _line_cells(line: str) -> tuple[tuple[int, str, bool], ...]:
     """(column, text, blank) of the cells of one non-empty line, layout noise dropped."""
     if line_kind(line) == "pipe" and is_separator_row(line):

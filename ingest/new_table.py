@@ -38,6 +38,7 @@ from ingest.new_table_repair import (
     row_violated,
 )
 from ingest.numbers import BLANK_CELLS, parse_number_cell
+from ingest.text import WORDING_CACHE_SIZE
 
 FORM_CODES = ("new_2021", "new_2019")
 DERIVED_SECTION = "derived"
@@ -271,7 +272,7 @@ def _line_tokens(raw: str, i: int) -> list[Tok]:
     return [Tok(kind, text, i) for kind, text in _line_token_kinds(raw)]
 
 
-@lru_cache(maxsize=131072)  # table lines recur across reports: tokenise each wording once
+@lru_cache(maxsize=WORDING_CACHE_SIZE)  # table lines recur across reports: tokenise each wording once
 def _line_token_kinds(raw: str) -> tuple[tuple[TokKind, str], ...]:
     """(kind, text) of the tokens of one line. In a tab or pipe table an empty cell between
     two figures is a blank cell; empty cells between a label and its first figure may be
@@ -301,7 +302,7 @@ def _line_toks(raw: str) -> list[Tok]:
 # --------------------------------------------------------------------------- reading lines
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # few texts recur here: a small cache is enough
 def _spec_scores(norm: str, form_code: str) -> tuple[tuple[float, float, float], ...]:
     """Per form line: (best score, best score of a long label, best exact score) for a text."""
     out = []
@@ -318,7 +319,7 @@ def _spec_scores(norm: str, form_code: str) -> tuple[tuple[float, float, float],
     return tuple(out)
 
 
-@lru_cache(maxsize=131072)  # the same label at the same form position recurs across reports
+@lru_cache(maxsize=WORDING_CACHE_SIZE)  # the same label at the same form position recurs across reports
 def _best_spec(text: str, form_code: str, pos: int, figures_follow: bool) -> tuple[int, float] | None:
     """The form line a text cell names, searching forward from `pos`.
 

@@ -8,6 +8,8 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.text import WORDING_CACHE_SIZE
+
 CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _CN_NUM = re.compile(f"[{CN_DIGITS}]+")
 _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -44,7 +46,7 @@ def parse_cn_numeral(text: str) -> float | None:
             return None
 
 
-@lru_cache(maxsize=131072)  # pure and called for every cell: the same cells recur
+@lru_cache(maxsize=WORDING_CACHE_SIZE)  # pure and called for every cell: the same cells recur
 def parse_number_cell(cell: str) -> Number | None:
     """A table cell holding exactly one number (possibly with 万/余 etc.)."""
     s = cell.strip().replace(" ", "")

@@ -37,6 +37,7 @@ from ingest.layout import Cell, read_cells
 from ingest.models import Fact, ParseIssue, TableResult
 from ingest.numbers import Number, parse_number_cell
 from ingest.old_table_repair import Figure, Reading, RowReadings, digit_splits, ordered, placements, resolve
+from ingest.text import WORDING_CACHE_SIZE
 
 FORM_CODE = "old_2008"
 
@@ -195,7 +196,7 @@ def classify(cell: Cell, form: Form) -> Token:
     return Token(t.kind, cell, t.text, t.candidates, t.number, t.unit, t.digits, t.column)
 
 
-@lru_cache(maxsize=131072)  # the same cell text (labels, units, small figures) recurs across reports
+@lru_cache(maxsize=WORDING_CACHE_SIZE)  # the same cell text (labels, units, small figures) recurs across reports
 def _classify_text(text: str, form_code: str) -> Token:
     """classify() of a cell text, with a placeholder cell (the caller puts the real one in)."""
     cell = _BLANK_CELL
