@@ -293,16 +293,17 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def _unchanged(path: Path, stats: dict[str, tuple[str, int, int]], known_ids: set[str],
                known_paths: set[tuple]) -> bool:
     """The file's size and mtime are those recorded when it was last landed (and that landing committed)."""
-    recorded = stats.get(str(path))
+    name = str(path)
+    recorded = stats.get(name)
     if recorded is None:
         return False
     try:
-        st = path.stat()
+        st = os.stat(name)
     except OSError:
         return False
     report_id, size, mtime_ns = recorded
     return (size, mtime_ns) == (st.st_size, st.st_mtime_ns) and report_id in known_ids \
-        and (report_id, str(path)) in known_paths
+        and (report_id, name) in known_paths
 
 
 def pending_report_ids(con: duckdb.DuckDBPyConnection, parser_version: str = PARSER_VERSION) -> list[str]:
