@@ -30,40 +30,53 @@ ISSUE_SCHEMA = {
 
 
 def parsed_frames(reports: list[ParsedReport], parser_version: str) -> dict[str, pl.DataFrame]:
+    """The reports, facts and issues frames of a batch, built column by column (a dict per
+    figure cost ~5 % of a parse worker's time)."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    report_rows, fact_rows, issue_rows = [], [], []
+    report_cols: dict[str, list] = {k: [] for k in REPORT_SCHEMA}
+    fact_cols: dict[str, list] = {k: [] for k in FACT_SCHEMA}
+    issue_cols: dict[str, list] = {k: [] for k in ISSUE_SCHEMA}
     for rep in reports:
         m = rep.meta
         failure = next((i.message for i in rep.issues if i.severity == "error"), None) \
             if rep.status == "failed" else None
-        report_rows.append({
-            "report_id": rep.report_id, "parser_version": parser_version, "status": rep.status,
-            "failure_reason": failure, "title": m.title, "region_code": m.region.code,
-            "region_name": m.region.name, "region_level": m.region.level,
-            "issuer_name": m.region.issuer_name, "issuer_kind": m.region.issuer_kind,
-            "year": m.year, "year_source": m.year_source, "template": m.template,
-            "form_code": m.form_code, "published_on": m.published_on, "n_facts": len(rep.facts),
-            "n_issues": len(rep.issues), "parsed_at": now,
-        })
+        for key, value in (
+            ("report_id", rep.report_id), ("parser_version", parser_version), ("status", rep.status),
+            ("failure_reason", failure), ("title", m.title), ("region_code", m.region.code),
+            ("region_name", m.region.name), ("region_level", m.region.level),
+            ("issuer_name", m.region.issuer_name), ("issuer_kind", m.region.issuer_kind),
+            ("year", m.year), ("year_source", m.year_source), ("template", m.template),
+            ("form_code", m.form_code), ("published_on", m.published_on), ("n_facts", len(rep.facts)),
+            ("n_issues", len(rep.issues)), ("parsed_at", now),
+        ):
+            report_cols[key].append(value)
+        n = len(rep.facts)
+        fact_cols["report_id"].extend([rep.report_id] * n)
+        fact_cols["parser_version"].extend([parser_version] * n)
         for f in rep.facts:
-            fact_rows.append({
-                "report_id": rep.report_id, "parser_version": parser_version,
-                "indicator_code": f.indicator_code, "channel_code": f.channel_code,
-                "applicant_type": f.applicant_type, "value": float(f.value), "unit": f.unit,
-                "value_qualifier": f.value_qualifier, "source": f.source, "source_line": f.source_line,
-                "source_text": f.source_text, "form_code": f.form_code, "row_key": f.row_key,
-                "column_key": f.column_key,
-            })
+            fact_cols["indicator_code"].append(f.indicator_code)
+            fact_cols["channel_code"].append(f.channel_code)
+            fact_cols["applicant_type"].append(f.applicant_type)
+            fact_cols["value"].append(float(f.value))
+            fact_cols["unit"].append(f.unit)
+            fact_cols["value_qualifier"].append(f.value_qualifier)
+            fact_cols["source"].append(f.source)
+            fact_cols["source_line"].append(f.source_line)
+            fact_cols["source_text"].append(f.source_text)
+            fact_cols["form_code"].append(f.form_code)
+            fact_cols["row_key"].append(f.row_key)
+            fact_cols["column_key"].append(f.column_key)
         for i in rep.issues:
-            issue_rows.append({
-                "report_id": rep.report_id, "parser_version": parser_version, "code": i.code,
-                "severity": i.severity, "message": i.message, "source_line": i.source_line,
-                "source_text": i.source_text,
-            })
+            for key, value in (
+                ("report_id", rep.report_id), ("parser_version", parser_version), ("code", i.code),
+                ("severity", i.severity), ("message", i.message), ("source_line", i.source_line),
+                ("source_text", i.source_text),
+            ):
+                issue_cols[key].append(value)
     return {
-        "reports": pl.DataFrame(report_rows, schema=REPORT_SCHEMA),
-        "facts": pl.DataFrame(fact_rows, schema=FACT_SCHEMA),
-        "issues": pl.DataFrame(issue_rows, schema=ISSUE_SCHEMA),
+        "reports": pl.DataFrame(report_cols, schema=REPORT_SCHEMA),
+        "facts": pl.DataFrame(fact_cols, schema=FACT_SCHEMA),
+        "issues": pl.DataFrame(issue_cols, schema=ISSUE_SCHEMA),
     }
 
 
