@@ -116,9 +116,13 @@
         ) as changed
     ) as numbered;
     {% if is_incremental() -%}
+    {#- Two statements, not one `or`: alone, the `in` reads only the row groups whose report_id
+        range holds a pending report (the table is written in report_id order, chunk by chunk),
+        and the `not exists` is decided once; combined, every row of the model is read. -#}
     delete from {{ this }}
-    where report_id in (select report_id from {{ pending }})
-        or not exists (select 1 from {{ ledger }});
+    where report_id in (select report_id from {{ pending }});
+    delete from {{ this }}
+    where not exists (select 1 from {{ ledger }});
     {%- endif %}
 {%- endmacro %}
 

@@ -25,10 +25,22 @@ pairs as (
     where {{ report_ledger_scope('cur.report_id', fingerprint_cross_year()) }}
 ),
 
+-- Only the values the checks below read: the reports of the pairs (both years) and the codes
+-- compared. Without this, every statement (one per chunk of pending reports, and the one
+-- of a one-report run) reads the 'all' values of every report of the warehouse.
 values_all as (
     select report_id, harmonized_code, value, equivalence
     from {{ ref('int_harmonized_values') }}
     where channel_code = 'all' and applicant_type = 'all'
+        and harmonized_code in (
+            'requests_carried_over', 'requests_carried_forward'
+            {%- for code in var('yoy_jump_indicators') %}, '{{ code }}'{% endfor -%}
+        )
+        and report_id in (
+            select report_id from pairs
+            union all
+            select prev_report_id from pairs
+        )
 ),
 
 carryover as (
