@@ -172,8 +172,8 @@ def _ledger_state(batch: int, schema: str) -> dict:
 
 def _ledger_changes(con: duckdb.DuckDBPyConnection, mart: str, batch: int | None, previous: Path | None,
                     previous_state: dict | None) -> dict[str, str] | None:
-    """For a mart incremental by report (dbt/macros/report_ledger.sql): the ledger's newest
-    batch and the files whose rows the dbt runs since the previous release may have changed.
+    """For a mart incremental by report (dbt/macros/report_ledger.sql): the files whose rows
+    the dbt runs since the previous release may have changed.
 
     None when that cannot be told without a scan: no ledger, no ledger state in the previous
     release, a schema or format change, more than one writing dbt run since (only the last
