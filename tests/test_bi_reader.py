@@ -194,6 +194,16 @@ def test_a_reader_holding_the_published_copy_does_not_block_a_release(two_wareho
         con.close()
 
 
+def execute(path: Path, *statements: str) -> None:
+    """Run statements on a warehouse file in one connection (what dbt or a hand edit would do)."""
+    con = duckdb.connect(str(path))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
 def test_a_release_rewrites_only_the_files_whose_rows_changed(tmp_path):
     warehouse = tmp_path / "wh.duckdb"
     counts = fake_warehouse(warehouse, 5, 300)
@@ -219,11 +229,8 @@ def test_a_release_rewrites_only_the_files_whose_rows_changed(tmp_path):
         assert con.execute("select count(*) from marts.fct_indicator_value where value = -1").fetchone()[0] > 0
     finally:
         con.close()
-    con = duckdb.connect(str(warehouse))
-    try:  # a new report in a mart without a year: only its id bucket is written again
-        con.execute("insert into marts.dim_report values ('37')")
-    finally:
-        con.close()
+    # A new report in a mart without a year: only its id bucket is written again.
+    execute(warehouse, "insert into marts.dim_report values ('37')")
     new_report = publish_release(str(warehouse), export)
     assert (new_report.files_written, new_report.files_linked) == (1, 8)
     reports = sorted(p.name for p in (new_report.path / "dim_report").iterdir())
@@ -246,12 +253,8 @@ def test_a_release_rewrites_only_the_files_whose_rows_changed(tmp_path):
 def test_id_buckets_are_safe_file_names(tmp_path):
     """An id starting with a character that is no file name (or differs from another only in case)."""
     warehouse = tmp_path / "odd.duckdb"
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("create schema marts")
-        con.execute("create table marts.dim_report as select * from (values ('/etc'), ('A1'), ('a1'), (null)) t(report_id)")
-    finally:
-        con.close()
+    execute(warehouse, "create schema marts",
+            "create table marts.dim_report as select * from (values ('/etc'), ('A1'), ('a1'), (null)) t(report_id)")
     release = publish_release(str(warehouse), tmp_path / "exports_odd")
     names = sorted(p.name for p in (release.path / "dim_report").iterdir())
     assert names == ["dim_report_ra.parquet", "dim_report_ru002f.parquet", "dim_report_ru0041.parquet",
@@ -266,19 +269,14 @@ def test_id_buckets_are_safe_file_names(tmp_path):
 def ledger_warehouse(path: Path) -> None:
     """A mart incremental by report with its dbt ledger (report_id, fingerprint, batch) and the
     pending reports of the last run, as dbt/macros/report_ledger.sql leaves them after a full build."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create schema marts; create schema dbt_ledger")
-        con.execute("create table marts.dim_report as select 'r' || range as report_id, 2019 + range % 3 as year "
-                    "from range(6)")
-        con.execute("create table marts.fct_indicator_value as select d.report_id, d.year, f.range::double as value "
-                    "from marts.dim_report d, range(50) f")
-        con.execute("create table dbt_ledger.fct_indicator_value as "
-                    "select report_id, 'fp0' as fingerprint, 1 as batch from marts.dim_report")
-        con.execute("create table dbt_ledger.fct_indicator_value__pending as "
-                    "select report_id, fingerprint from dbt_ledger.fct_indicator_value")
-    finally:
-        con.close()
+    execute(path, "create schema marts", "create schema dbt_ledger",
+            "create table marts.dim_report as select 'r' || range as report_id, 2019 + range % 3 as year from range(6)",
+            "create table marts.fct_indicator_value as select d.report_id, d.year, f.range::double as value "
+            "from marts.dim_report d, range(50) f",
+            "create table dbt_ledger.fct_indicator_value as "
+            "select report_id, 'fp0' as fingerprint, 1 as batch from marts.dim_report",
+            "create table dbt_ledger.fct_indicator_value__pending as "
+            "select report_id, fingerprint from dbt_ledger.fct_indicator_value")
 
 
 def dbt_run(path: Path, sql: list[str], pending: list[str], batch: int) -> None:
@@ -344,15 +342,11 @@ def test_a_mart_with_a_dbt_ledger_is_republished_from_the_last_runs_reports(tmp_
     assert two.files_written >= 2
     # A --full-refresh starts the ledger over at batch 1 with every report pending: all rewritten,
     # even when the new SQL changed no fingerprint.
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("update marts.fct_indicator_value set value = value * 10")
-        con.execute("update dbt_ledger.fct_indicator_value set batch = 1")
-        con.execute("delete from dbt_ledger.fct_indicator_value__pending")
-        con.execute("insert into dbt_ledger.fct_indicator_value__pending "
-                    "select report_id, fingerprint from dbt_ledger.fct_indicator_value")
-    finally:
-        con.close()
+    execute(warehouse, "update marts.fct_indicator_value set value = value * 10",
+            "update dbt_ledger.fct_indicator_value set batch = 1",
+            "delete from dbt_ledger.fct_indicator_value__pending",
+            "insert into dbt_ledger.fct_indicator_value__pending "
+            "select report_id, fingerprint from dbt_ledger.fct_indicator_value")
     publish_release(str(warehouse), export)
     full = publish_release(str(warehouse), export)  # batch 1 again, still every report pending
     assert full.files_written >= 3
@@ -360,11 +354,7 @@ def test_a_mart_with_a_dbt_ledger_is_republished_from_the_last_runs_reports(tmp_
     # A report that left the mart: its files cannot be told from the ledger, so the mart is scanned.
     dbt_run(warehouse, ["delete from marts.fct_indicator_value where report_id = 'r5'",
                         "delete from marts.dim_report where report_id = 'r5'"], [], 2)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("insert into dbt_ledger.fct_indicator_value__pending values ('r5', null)")
-        con.execute("delete from dbt_ledger.fct_indicator_value where report_id = 'r5'")
-    finally:
-        con.close()
+    execute(warehouse, "insert into dbt_ledger.fct_indicator_value__pending values ('r5', null)",
+            "delete from dbt_ledger.fct_indicator_value where report_id = 'r5'")
     publish_release(str(warehouse), export)
     assert published(export, facts) == live(warehouse, facts)
