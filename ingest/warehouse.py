@@ -54,11 +54,11 @@ create table if not exists parsed.parse_runs (
 """
 
 LANDING_READ_THREADS = 4  # files read ahead while landing (see land_directory)
+COMMIT_BYTES = 64 * 1024 * 1024  # landing commits at least every this many bytes of raw files
 
 # Fault injection for scripts/kill_rerun.py: with GOV_FAULT_PAUSE=<phase> (land, parse) the
 # step pauses inside its last write transaction, after earlier batches committed, so a
 # kill -9 lands mid-write. GOV_FAULT_MARKER names a file written when the pause starts.
-COMMIT_BYTES = 64 * 1024 * 1024  # landing commits at least every this many bytes of raw files
 FAULT_ENV = "GOV_FAULT_PAUSE"
 FAULT_MARKER_ENV = "GOV_FAULT_MARKER"
 FAULT_SECONDS_ENV = "GOV_FAULT_PAUSE_SECONDS"
