@@ -61,12 +61,18 @@
 
 {#- Cross-year checks of a report: its primary status and issuer (int_report_primary), the
     primary report of its issuer the year before, and both reports' harmonised values. -#}
+{#- The primary reports with an issuer and a year: what the cross-year checks pair (this macro
+    and int_cross_year_checks must pair the same reports, so both read it from here). -#}
+{% macro cross_year_primaries() -%}
+    select p.report_id, p.issuer_key, r.year
+    from {{ ref('int_report_primary') }} as p
+    inner join {{ ref('stg_reports') }} as r on p.report_id = r.report_id
+    where p.is_primary = 1 and p.issuer_key is not null and r.year is not null
+{%- endmacro %}
+
 {% macro fingerprint_cross_year() -%}
     with primaries as (
-        select p.report_id, p.issuer_key, r.year
-        from {{ ref('int_report_primary') }} as p
-        inner join {{ ref('stg_reports') }} as r on p.report_id = r.report_id
-        where p.is_primary = 1 and p.issuer_key is not null and r.year is not null
+        {{ cross_year_primaries() }}
     ),
 
     previous as (

@@ -10,10 +10,7 @@
 -- Incremental by report: a report's checks are recomputed when it, its primary status or the
 -- previous year's primary report of its issuer changes (fingerprint_cross_year).
 with primaries as (
-    select p.report_id, p.issuer_key, r.year
-    from {{ ref('int_report_primary') }} as p
-    inner join {{ ref('stg_reports') }} as r on p.report_id = r.report_id
-    where p.is_primary = 1 and p.issuer_key is not null and r.year is not null
+    {{ cross_year_primaries() }}
 ),
 
 pairs as (
