@@ -41,7 +41,7 @@ _PLACEHOLDER_RE = re.compile(r"^(?:col(?:umn)?|列|unnamed:?)\s*_?\d+$", re.IGNO
 _SPACE_GAP = re.compile(r"\s{2,}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
     """One table cell in reading order.
 

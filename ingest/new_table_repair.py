@@ -47,7 +47,7 @@ class Equation:
     rhs: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Candidate:
     """One reading of a row: a value (None = not stated) per column."""
 

@@ -18,7 +18,7 @@ _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 BLANK_CELLS = frozenset({"", "-", "—", "——", "/", "\\", "无", "空", "——/", "--", "---", "— —"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Number:
     value: float
     approx: bool = False

@@ -370,13 +370,18 @@ _NUMBER_RULES = tuple((r, _trigger(r)) for r in RULES if not r.zero)
 _ZERO_RULES = tuple((r, _trigger(r)) for r in RULES if r.zero)
 # Many rules share a trigger: each distinct one is searched once per sentence.
 _NUMBER_TRIGGERS = tuple(dict.fromkeys(t for _, t in _NUMBER_RULES))
-_NUMBER_RULE_TRIGGER = tuple((r, _NUMBER_TRIGGERS.index(t)) for r, t in _NUMBER_RULES)
+# Per trigger, the rules it arms with their position among the rules (facts keep rule order):
+# a sentence visits only the rules of the triggers it holds, not all of them.
+_RULES_OF_TRIGGER = tuple(tuple((i, r) for i, (r, t) in enumerate(_NUMBER_RULES) if t == trigger)
+                          for trigger in _NUMBER_TRIGGERS)
+# Rules with `requires` may also be armed by their trigger in the sentence before (context).
+_CONTEXT_RULES_OF_TRIGGER = tuple(tuple((i, r) for i, r in rules if r.requires) for rules in _RULES_OF_TRIGGER)
 
 
 # --------------------------------------------------------------------- sentences
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Sentence:
     line_no: int  # 1-based
     text: str
@@ -546,22 +551,32 @@ def _heading_zeros(lines: list[str]) -> Iterator[Fact]:
         heading = (i, s) if _HEADING.match(s) and len(s) <= 40 else None
 
 
+def _armed_rules(text: str, context: str) -> list[tuple[int, Rule]]:
+    """(position, rule) of the number rules whose trigger the sentence holds, or, for a rule
+    that `requires` context, the sentence before it; in rule order."""
+    armed: list[tuple[int, Rule]] = []
+    missed: list[int] = []
+    for n, trigger in enumerate(_NUMBER_TRIGGERS):
+        if trigger.search(text):
+            armed.extend(_RULES_OF_TRIGGER[n])
+        elif _CONTEXT_RULES_OF_TRIGGER[n]:
+            missed.append(n)
+    if context:
+        for n in missed:
+            if _NUMBER_TRIGGERS[n].search(context):
+                armed.extend(_CONTEXT_RULES_OF_TRIGGER[n])
+    armed.sort(key=lambda pr: pr[0])
+    return armed
+
+
 def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list[Fact], list[ParseIssue]]:
     """Contract indicators stated in sentences: one fact per key (the first), conflicts as issues."""
     found: list[Fact] = []
     for sentence in iter_sentences(lines):
         text = sentence.text
         if _HAS_NUMBER.search(text):
-            in_text = [trigger.search(text) is not None for trigger in _NUMBER_TRIGGERS]
-            in_context: list[bool] | None = None  # searched only when a rule asks for it
-            for rule, n in _NUMBER_RULE_TRIGGER:
-                hit = in_text[n]
-                if not hit and rule.requires and sentence.context:
-                    if in_context is None:
-                        in_context = [t.search(sentence.context) is not None for t in _NUMBER_TRIGGERS]
-                    hit = in_context[n]
-                if hit:
-                    found.extend(_facts_in_sentence(sentence, rule, year))
+            for _, rule in _armed_rules(text, sentence.context):
+                found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
                 if trigger.search(text):
