@@ -72,21 +72,27 @@ def is_candidate_name(relative: Path) -> bool:
 
 
 def iter_raw_files(raw_dir: Path) -> Iterator[Path]:
-    """Every regular file below raw_dir whose real location is inside it, sorted.
+    """Every regular file below raw_dir whose real location is inside it, sorted (see raw_file_names)."""
+    return (Path(name) for name in raw_file_names(raw_dir))
+
+
+def raw_file_names(raw_dir: Path) -> list[str]:
+    """The paths iter_raw_files yields, as strings: pathlib costs ~15 µs per file, a quarter of
+    listing and checking 100k unchanged files.
 
     A walk with os.scandir: only symlinks are resolved (a plain entry of a folder
     inside the root is inside it), which keeps a scan of 100k files to a fraction
     of a second. Symlinked folders are followed when they stay inside, once each.
-    Paths are handled as strings until the end: pathlib costs ~20 µs per file.
     """
     root = Path(raw_dir)
     if not root.is_dir():
-        return
+        return []
     found: list[str] = []
     _walk(root, "", found, {os.path.realpath(root)})
-    found.sort(key=lambda rel: rel.split(os.sep))  # the order of Path objects: by component
+    # The order of Path objects, component by component: a separator sorts before any character.
+    found.sort(key=lambda rel: rel.replace(os.sep, "\0"))
     base = str(root)
-    yield from (Path(os.path.join(base, rel)) for rel in found)
+    return [os.path.join(base, rel) for rel in found]
 
 
 def _walk(root: Path, rel_dir: str, found: list[str], seen_dirs: set[str]) -> None:

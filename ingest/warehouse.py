@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from ingest import PARSER_VERSION
-from ingest.landing import LandedFile, iter_raw_files, land_file
+from ingest.landing import LandedFile, land_file, raw_file_names
 
 DDL = """
 create schema if not exists raw;
@@ -202,14 +202,15 @@ def land_directory(
     known_paths = {tuple(r) for r in con.execute("select report_id, source_path from raw.landed_paths").fetchall()}
     stats = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
         "select source_path, report_id, size_bytes, mtime_ns from raw.file_stats").fetchall()}
-    paths = list(iter_raw_files(root))
-    summary.files_seen = len(paths)
+    names = raw_file_names(root)
+    summary.files_seen = len(names)
     if trust_stat:
         # Skipped before grouping: a refresh that finds one new file among 100k opens one
         # transaction, not one per group of unchanged files.
-        changed = [p for p in paths if not _unchanged(p, stats, known_ids, known_paths)]
-        summary.unchanged_skipped = len(paths) - len(changed)
-        paths = changed
+        changed = [n for n in names if not _unchanged(n, stats, known_ids, known_paths)]
+        summary.unchanged_skipped = len(names) - len(changed)
+        names = changed
+    paths = [Path(n) for n in names]
     groups = commit_groups(paths, commit_every, COMMIT_BYTES)
     # Reading is I/O-bound on a cold cache (~0.3 ms per small file, several ms when the disk is
     # busy): a few threads keep reads in flight while this thread hashes, decodes and writes
@@ -295,10 +296,9 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def _unchanged(path: Path, stats: dict[str, tuple[str, int, int]], known_ids: set[str],
+def _unchanged(name: str, stats: dict[str, tuple[str, int, int]], known_ids: set[str],
                known_paths: set[tuple]) -> bool:
     """The file's size and mtime are those recorded when it was last landed (and that landing committed)."""
-    name = str(path)
     recorded = stats.get(name)
     if recorded is None:
         return False

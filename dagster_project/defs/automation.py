@@ -3,6 +3,7 @@
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,15 +32,15 @@ nightly_refresh = dg.ScheduleDefinition(
 
 def snapshot_raw_dir(raw_dir: Path) -> dict[str, list[int]]:
     """path -> [size, mtime_ns] for every file below raw_dir that landing would read."""
-    from ingest.landing import iter_raw_files
+    from ingest.landing import raw_file_names
 
     out = {}
-    for path in iter_raw_files(raw_dir):
+    for name in raw_file_names(raw_dir):
         try:
-            st = path.stat()
+            st = os.stat(name)
         except OSError:  # deleted between the listing and the stat
             continue
-        out[str(path)] = [st.st_size, st.st_mtime_ns]
+        out[name] = [st.st_size, st.st_mtime_ns]
     return out
 
 
