@@ -212,6 +212,23 @@ def test_data_docs_keep_a_bounded_sample_of_failing_rows(edge, tmp_path, monkeyp
     assert "4 unexpected values found" in page
 
 
+def test_capped_failing_values_still_name_every_failing_report(edge, monkeypatch):
+    """Only the failing rows kept become dicts (runner._complete); the report ids come from all of them."""
+    from expectations import runner
+
+    full = by_name(run_suites(str(edge), ledger_path=IN_MEMORY))
+    monkeypatch.setattr(runner, "MAX_FAILING_VALUES", 1)
+    monkeypatch.setattr(runner, "MAX_DOCS_ROWS", 1)
+    capped = by_name(run_suites(str(edge), ledger_path=IN_MEMORY))
+    assert capped.keys() == full.keys()
+    several = [name for name, e in full.items() if len(e.failing_report_ids) > 1]
+    assert {"key_unique", "old_2008:staff_sum"} <= set(several)
+    for name, e in full.items():
+        assert (capped[name].success, capped[name].unexpected_count) == (e.success, e.unexpected_count)
+        assert capped[name].failing_report_ids == e.failing_report_ids
+        assert capped[name].failing_values == e.failing_values[:1]
+
+
 def test_a_mostly_expectation_is_refused():
     import great_expectations.expectations as gxe
 
