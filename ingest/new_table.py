@@ -53,6 +53,7 @@ HEADER_LINES = 12  # lines above a table's first row where its column headings m
 TokKind = Literal["text", "num", "blank", "gap", "pad"]
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Tok:
     kind: TokKind

@@ -47,6 +47,7 @@ class Equation:
     rhs: tuple[str, ...]
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Candidate:
     """One reading of a row: a value (None = not stated) per column."""

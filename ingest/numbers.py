@@ -18,6 +18,7 @@ _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 BLANK_CELLS = frozenset({"", "-", "—", "——", "/", "\\", "无", "空", "——/", "--", "---", "— —"})
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Number:
     value: float

@@ -74,6 +74,7 @@ _HEADER_WORDS = frozenset(
 _FURNITURE = re.compile(r"^(?:填报单位|填报人|填表人|审核人|单位负责人|报出日期|制表|统计时间|.*统计表$)")
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Token:
     """One classified cell (or several merged cells of a split label)."""

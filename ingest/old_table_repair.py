@@ -32,6 +32,7 @@ _SPLIT_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
 MAX_SURPLUS_CELLS = 8  # beyond this many cells a row is not read (bounded search)
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Figure:
     """One figure as read: value, approximation flag, printed unit, where it stands."""

@@ -381,6 +381,7 @@ _CONTEXT_RULES_OF_TRIGGER = tuple(tuple((i, r) for i, r in rules if r.requires) 
 # --------------------------------------------------------------------- sentences
 
 
+# Not frozen, for speed; treated as immutable (see ingest.layout.Cell).
 @dataclass(slots=True, unsafe_hash=True)
 class Sentence:
     line_no: int  # 1-based
