@@ -16,6 +16,7 @@ wall-clock on a shared machine: compare runs made under the same load.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -176,7 +177,9 @@ def scan_floor(files: list[Path]) -> tuple[float, float, float]:
 
 
 def parse_rate(files: list[Path], sample: int) -> tuple[float, float]:
-    """(reports/s, MB/s) of ingest.parse.parse_report on one core, over an evenly spaced sample."""
+    """(reports/s, MB/s) of ingest.parse.parse_report on one core, over an evenly spaced sample,
+    with the garbage-collector setting of the parse workers (ingest.batch.WORKER_GC_THRESHOLD)."""
+    from ingest.batch import WORKER_GC_THRESHOLD
     from ingest.parse import parse_report
     from ingest.text import decode_bytes
 
@@ -184,10 +187,15 @@ def parse_rate(files: list[Path], sample: int) -> tuple[float, float]:
     chosen = files[::step][:sample]
     texts = [(p.name, decode_bytes(p.read_bytes()).text) for p in chosen]
     parse_report(*texts[0])  # warm caches (gazetteer, forms) outside the timing
-    started = time.perf_counter()
-    for name, text in texts:
-        parse_report(name, text)
-    seconds = time.perf_counter() - started
+    threshold = gc.get_threshold()
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
+    try:
+        started = time.perf_counter()
+        for name, text in texts:
+            parse_report(name, text)
+        seconds = time.perf_counter() - started
+    finally:
+        gc.set_threshold(*threshold)
     size = sum(len((t or "").encode("utf-8")) for _, t in texts)
     return len(texts) / seconds, size / 1e6 / seconds
 
