@@ -73,3 +73,46 @@
                                          identifier=relation.identifier) -%}
     {{ return(found is not none) }}
 {%- endmacro %}
+
+{#- The value of `expr` on the row of the group with the smallest `key` (rows whose key is NULL
+    are ignored; a NULL `expr` on that row is returned as NULL, not skipped). Keys must be
+    unique within the group for the result to be deterministic. -#}
+{% macro min_by(expr, key) -%}
+    {{ return(adapter.dispatch('min_by')(expr, key)) }}
+{%- endmacro %}
+
+{% macro default__min_by(expr, key) -%}
+    min_by({{ expr }}, {{ key }})
+{%- endmacro %}
+
+{#- DuckDB's min_by/arg_min skip rows whose `expr` is NULL; arg_min_null keeps them. -#}
+{% macro duckdb__min_by(expr, key) -%}
+    arg_min_null({{ expr }}, {{ key }})
+{%- endmacro %}
+
+{% macro postgres__min_by(expr, key) -%}
+    (array_agg({{ expr }} order by {{ key }}) filter (where {{ key }} is not null))[1]
+{%- endmacro %}
+
+{#- dbt.listagg(expr, delimiter, 'order by ' ~ order_by) where `order_by` is one expression,
+    unique within the group (as the order of a list must be). -#}
+{% macro ordered_listagg(expr, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_listagg')(expr, delimiter, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(expr, delimiter, order_by) -%}
+    {{ dbt.listagg(expr, delimiter, 'order by ' ~ order_by) }}
+{%- endmacro %}
+
+{#- DuckDB buffers and sorts each group of an ordered aggregate apart, which is slow over many
+    small groups: an unordered list of (key, string) pairs sorted afterwards is the same string
+    (NULL strings skipped, NULL for a group without any, as string_agg). -#}
+{% macro duckdb__ordered_listagg(expr, delimiter, order_by) -%}
+    array_to_string(
+        list_transform(
+            list_sort(list({'k': {{ order_by }}, 'v': {{ expr }}}) filter (where ({{ expr }}) is not null)),
+            lambda x: x.v
+        ),
+        {{ delimiter }}
+    )
+{%- endmacro %}

@@ -56,18 +56,30 @@ all_mappings as (
     select * from identity
 ),
 
+-- A harmonised code fed by one indicator (most are: every indicator the seed does not map
+-- feeds only itself) has at most one input per key (int_facts_resolved has one figure per
+-- report x indicator x channel x applicant type), taken as it is; only the codes fed by
+-- several indicators need aggregating per key.
+mapping_sources as (
+    select
+        m.*,
+        count(*) over (partition by m.harmonized_code) as n_sources
+    from all_mappings as m
+),
+
 inputs as (
     select
         f.*,
         m.harmonized_code,
         m.role,
+        m.n_sources,
         case
             when {{ equivalence_rank('m.equivalence') }} >= coalesce(g.row_rank, 0)
                 then {{ equivalence_rank('m.equivalence') }}
             else g.row_rank
         end as grade_rank
     from facts as f
-    inner join all_mappings as m on f.indicator_code = m.indicator_code
+    inner join mapping_sources as m on f.indicator_code = m.indicator_code
     left join row_grades as g
         on f.form_code = g.form_code
         and f.indicator_code = g.indicator_code
@@ -75,21 +87,9 @@ inputs as (
         and f.applicant_type = g.applicant_type
 ),
 
-ranked as (
-    select
-        i.*,
-        row_number() over (
-            partition by i.report_id, i.harmonized_code, i.channel_code, i.applicant_type, i.role
-            order by i.grade_rank, i.indicator_code
-        ) as rank_in_role,
-        max(case when i.role = 'same' then 1 else 0 end) over (
-            partition by i.report_id, i.harmonized_code, i.channel_code, i.applicant_type
-        ) as has_same
-    from inputs as i
-),
-
--- A stated figure is one input as it is; only sums of parts need aggregating.
-stated as (
+-- The one input of a key of a single-source code: stated if `same`, else a sum of one part
+-- (its source 'mixed' when NULL, as min(source) = max(source) is then not true).
+single_input as (
     select
         report_id,
         harmonized_code,
@@ -98,34 +98,73 @@ stated as (
         value,
         unit,
         case when value_qualifier = 'approx' then 'approx' else 'exact' end as value_qualifier,
-        source,
-        'stated' as derivation,
+        case when role = 'same' or source is not null then source else 'mixed' end as source,
+        case when role = 'same' then 'stated' else 'sum_of_parts' end as derivation,
         1 as n_inputs,
         {{ equivalence_of_rank('grade_rank') }} as equivalence,
         indicator_code as input_indicators
-    from ranked
-    where has_same = 1 and role = 'same' and rank_in_role = 1
+    from inputs
+    where n_sources = 1
 ),
 
-summed as (
+-- The keys of the other codes: one aggregation each (cheaper than a pair of window functions
+-- over the inputs), giving the first `same` input (best grade, then first indicator code:
+-- `same_order` is one digit of grade, then the code, so one string orders both; NULL for the
+-- parts) and the sum of all inputs, which are all parts where the key has no `same` input.
+multi_inputs as (
+    select
+        i.*,
+        case
+            when i.role = 'same' then {{ dbt.concat([dbt.cast('i.grade_rank', dbt.type_string()), 'i.indicator_code']) }}
+        end as same_order
+    from inputs as i
+    where i.n_sources > 1
+),
+
+per_key as (
     select
         report_id,
         harmonized_code,
         channel_code,
         applicant_type,
-        sum(value) as value,
-        min(unit) as unit,
-        max(case when value_qualifier = 'approx' then 'approx' else 'exact' end) as value_qualifier,
-        case when min(source) = max(source) then min(source) else 'mixed' end as source,
-        'sum_of_parts' as derivation,
-        count(*) as n_inputs,
-        {{ equivalence_of_rank('max(grade_rank)') }} as equivalence,
-        {{ dbt.listagg('indicator_code', "'+'", 'order by indicator_code') }} as input_indicators
-    from ranked
-    where has_same = 0 and role = 'part'
+        count(same_order) as n_same,
+        {{ min_by('value', 'same_order') }} as same_value,
+        {{ min_by('unit', 'same_order') }} as same_unit,
+        {{ min_by('value_qualifier', 'same_order') }} as same_value_qualifier,
+        {{ min_by('source', 'same_order') }} as same_source,
+        {{ min_by('grade_rank', 'same_order') }} as same_grade_rank,
+        {{ min_by('indicator_code', 'same_order') }} as same_indicator,
+        sum(value) as parts_value,
+        min(unit) as parts_unit,
+        max(case when value_qualifier = 'approx' then 'approx' else 'exact' end) as parts_value_qualifier,
+        case when min(source) = max(source) then min(source) else 'mixed' end as parts_source,
+        count(*) as n_parts,
+        max(grade_rank) as parts_grade_rank,
+        {{ ordered_listagg('indicator_code', "'+'", 'indicator_code') }} as parts_indicators
+    from multi_inputs
     group by report_id, harmonized_code, channel_code, applicant_type
 )
 
-select * from stated
+select * from single_input
+
 union all
-select * from summed
+
+-- A stated figure is the first `same` input as it is; else the sum of the parts.
+select
+    report_id,
+    harmonized_code,
+    channel_code,
+    applicant_type,
+    case when n_same > 0 then same_value else parts_value end as value,
+    case when n_same > 0 then same_unit else parts_unit end as unit,
+    case
+        when n_same = 0 then parts_value_qualifier
+        when same_value_qualifier = 'approx' then 'approx'
+        else 'exact'
+    end as value_qualifier,
+    case when n_same > 0 then same_source else parts_source end as source,
+    case when n_same > 0 then 'stated' else 'sum_of_parts' end as derivation,
+    case when n_same > 0 then 1 else n_parts end as n_inputs,
+    {{ equivalence_of_rank('case when n_same > 0 then same_grade_rank else parts_grade_rank end') }} as equivalence,
+    case when n_same > 0 then same_indicator else parts_indicators end as input_indicators
+from per_key

@@ -54,8 +54,7 @@ parts as (
 ),
 
 -- Only rules whose total is stated can apply; the texts are built only where printed (the
--- parts of an eq rule; the parts over the total of an le rule): ordered string aggregation
--- is the costly step of this model.
+-- parts of an eq rule; the parts over the total of an le rule).
 part_rows as (
     select
         p.report_id,
@@ -70,6 +69,9 @@ part_rows as (
     where t.total_value is not null
 ),
 
+-- Counts, sum and both texts in one aggregation per report x rule (one hash table over the
+-- parts instead of three, and no joins between them); ordered string aggregation is the
+-- costly step of this model (macros/portable.sql, ordered_listagg).
 part_summary as (
     select
         report_id,
@@ -77,36 +79,18 @@ part_summary as (
         count(*) as n_parts,
         count(part_value) as n_parts_stated,
         sum(part_value) as parts_sum,
-        sum(case when is_over then 1 else 0 end) as n_parts_over_total
-    from part_rows
-    group by report_id, rule
-),
-
-sum_texts as (
-    select
-        report_id,
-        rule,
-        {{ dbt.listagg(
-            dbt.concat(['part_key', "' '", fmt_number('part_value')]),
+        sum(case when is_over then 1 else 0 end) as n_parts_over_total,
+        {{ ordered_listagg(
+            "case when op <> 'le' then " ~ dbt.concat(['part_key', "' '", fmt_number('part_value')]) ~ " end",
             "' + '",
-            'order by part_no'
-        ) }} as parts_text
-    from part_rows
-    where op <> 'le'
-    group by report_id, rule
-),
-
-over_texts as (
-    select
-        report_id,
-        rule,
-        {{ dbt.listagg(
-            dbt.concat(['part_key', "' = '", fmt_number('part_value')]),
+            'part_no'
+        ) }} as parts_text,
+        {{ ordered_listagg(
+            "case when op = 'le' and is_over then " ~ dbt.concat(['part_key', "' = '", fmt_number('part_value')]) ~ " end",
             "', '",
-            'order by part_no'
+            'part_no'
         ) }} as parts_over_total_text
     from part_rows
-    where op = 'le' and is_over
     group by report_id, rule
 )
 
@@ -130,15 +114,13 @@ select
     case
         when t.op = 'le' then {{ dbt.concat([
             "'each part <= '", 't.total_key', "' = '", fmt_number('t.total_value'),
-            "case when s.n_parts_over_total > 0 then " ~ dbt.concat(["' (over: '", 'ot.parts_over_total_text', "')'"]) ~ " else '' end"
+            "case when s.n_parts_over_total > 0 then " ~ dbt.concat(["' (over: '", 's.parts_over_total_text', "')'"]) ~ " else '' end"
         ]) }}
         else {{ dbt.concat([
-            "'= sum of its parts = '", fmt_number('s.parts_sum'), "' ('", 'st.parts_text', "')'"
+            "'= sum of its parts = '", fmt_number('s.parts_sum'), "' ('", 's.parts_text', "')'"
         ]) }}
     end as expected
 from totals as t
 inner join part_summary as s on t.report_id = s.report_id and t.rule = s.rule
-left join sum_texts as st on t.report_id = st.report_id and t.rule = st.rule
-left join over_texts as ot on t.report_id = ot.report_id and t.rule = ot.rule
 where t.total_value is not null
     and s.n_parts_stated > 0
