@@ -247,3 +247,24 @@ def test_fixture_reports_are_unchanged_by_the_edges(tmp_path):
     base = by_name(run_suites(str(path), ledger_path=IN_MEMORY))
     assert base["old_2008:staff_sum"].failing_report_ids == (BAD,)
     assert base["key_unique"].failing_report_ids == (BAD,)
+
+
+def test_settled_cells_of_a_report_listed_twice_count_twice(edge, tmp_path):
+    # The ledger counts the cells it leaves out without joining them to dim_report
+    # (frames._settled_cells): a passing report listed twice is two ruled rows whose staff_sum
+    # applies, as GE counts on the whole mart.
+    path = copy_of(edge, tmp_path)
+    passing_twice = "e9" * 32
+    add_reports(path, [(passing_twice, "staff_total", 3, 50), (passing_twice, "staff_fulltime", 1, 51),
+                       (passing_twice, "staff_parttime", 2, 52)])
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("insert into marts.dim_report select * from marts.dim_report where report_id = ?", [passing_twice])
+    finally:
+        con.close()
+    screened, whole = ge_results(path, screened=True), ge_results(path, screened=False)
+    assert screened["form_consistency"] == whole["form_consistency"]
+    staff = {r["check"]: r for r in screened["form_consistency"]}["old_2008:staff_sum"]
+    # Applicable: 5 edge listings (NaN and NULL figures give none), 2 fixture, the passing one twice.
+    assert staff["element_count"] - staff["missing_count"] == 9
+    assert plain(run_suites(str(path))) == plain(run_suites(str(path), screened=False))
