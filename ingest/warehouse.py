@@ -8,19 +8,23 @@ is written in one transaction so a crash leaves no half-written report.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from ingest import PARSER_VERSION
+from ingest.batch import available_cores
 from ingest.landing import LandedFile, land_file, raw_file_names
 
 DDL = """
@@ -53,7 +57,12 @@ create table if not exists parsed.parse_runs (
     facts_written integer, issues_written integer, seconds double);
 """
 
-LANDING_READ_THREADS = 4  # files read ahead while landing (see land_directory)
+# Landing reads, hashes and decodes each file (HTML to text, charset detection): Python work
+# that threads cannot share with the writer (the GIL; four reader threads made landing slower
+# than none on a warm cache). From this many changed files on, worker processes do it while
+# this process writes; below, the pool's start (~0.5 s) costs more than it saves.
+MIN_PARALLEL_LANDING = 2000
+LANDING_CHUNK = 16  # files per task sent to a landing worker
 COMMIT_BYTES = 64 * 1024 * 1024  # landing commits at least every this many bytes of raw files
 
 # Fault injection for scripts/kill_rerun.py: with GOV_FAULT_PAUSE=<phase> (land, parse) the
@@ -188,12 +197,15 @@ def land_directory(
     progress: Callable[[Iterable], Iterable] | None = None,
     trust_stat: bool = True,
     commit_every: int = 512,
+    workers: int | None = None,
 ) -> LandingSummary:
     """Land every file under raw_dir; contents already landed only gain a new path row.
 
     With trust_stat, a file whose (path, size, mtime) match its last landing is not
     read again. Files are committed in groups of commit_every files (and COMMIT_BYTES):
-    a crash loses at most the group in flight, which the next run lands again.
+    a crash loses at most the group in flight, which the next run lands again. Files are
+    read by `workers` processes (None: every core from MIN_PARALLEL_LANDING changed files on,
+    else none); the tables written are the same either way.
     """
     started = time.perf_counter()
     summary = LandingSummary()
@@ -212,28 +224,46 @@ def land_directory(
         names = changed
     paths = [Path(n) for n in names]
     groups = commit_groups(paths, commit_every, COMMIT_BYTES)
-    # Reading is I/O-bound on a cold cache (~0.3 ms per small file, several ms when the disk is
-    # busy): a few threads keep reads in flight while this thread hashes, decodes and writes
-    # (reads and sha256 release the GIL). map() yields in path order, so results are the same.
-    readers = ThreadPoolExecutor(max_workers=LANDING_READ_THREADS)
-    try:
-        _land_groups(con, root, groups, progress, readers, summary, known_ids, known_paths)
-    finally:
-        readers.shutdown(wait=True, cancel_futures=True)
+    if workers is None:
+        workers = available_cores() if len(paths) >= MIN_PARALLEL_LANDING else 1
+    _land_groups(con, groups, _landed_groups(groups, root, workers), progress, summary, known_ids, known_paths)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _land_groups(con: duckdb.DuckDBPyConnection, root: Path, groups: list[list[Path]],
-                 progress: Callable[[Iterable], Iterable] | None, readers: ThreadPoolExecutor,
-                 summary: LandingSummary, known_ids: set[str], known_paths: set[tuple]) -> None:
-    """Land each group in one transaction; a group's files are read by the reader threads."""
-    for n_group, group in enumerate(progress(groups) if progress else groups):
+def _landed_groups(groups: list[list[Path]], root: Path, workers: int) -> Iterator[list[LandedFile]]:
+    """Each group's files read, hashed and decoded, in path order.
+
+    With several workers, processes land the next group while the caller writes this one
+    (two groups in flight: memory stays bounded by COMMIT_BYTES, whatever the corpus size).
+    """
+    if workers <= 1:
+        for group in groups:
+            yield [land_file(path, root=root) for path in group]
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    pending: deque[Iterator[LandedFile]] = deque()
+    try:
+        for group in groups:
+            pending.append(pool.map(partial(land_file, root=root), group, chunksize=LANDING_CHUNK))
+            if len(pending) > 1:
+                yield list(pending.popleft())
+        while pending:
+            yield list(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _land_groups(con: duckdb.DuckDBPyConnection, groups: list[list[Path]], landed_groups: Iterator[list[LandedFile]],
+                 progress: Callable[[Iterable], Iterable] | None, summary: LandingSummary,
+                 known_ids: set[str], known_paths: set[tuple]) -> None:
+    """Land each group in one transaction."""
+    for n_group, _group in enumerate(progress(groups) if progress else groups):
         group_ids: set[str] = set()
         group_paths: set[tuple[str, str]] = set()
         rows = _LandedGroup()
         with _transaction(con):
-            for landed in readers.map(lambda path: land_file(path, root=root), group):
+            for landed in next(landed_groups):
                 key = (landed.report_id, landed.source_path)
                 is_new_content = landed.report_id not in known_ids and landed.report_id not in group_ids
                 is_new_path = key not in known_paths and key not in group_paths

@@ -185,3 +185,34 @@ def test_parsing_drops_figures_left_without_their_report_row(tmp_path: Path, sam
         con.close()
     assert before and before[0][1] > 0
     assert after == before
+
+
+def test_landing_in_worker_processes_writes_the_same_tables(tmp_path: Path, sample_paths):
+    # Many files land in worker processes (land_directory's `workers`); the tables must not
+    # depend on it: same rows, same order of groups, duplicates and bad files included.
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    for n, p in enumerate(sample_paths):
+        (raw / p.name).write_bytes(p.read_bytes())
+        (raw / "sub" / f"copy_{n}.txt").write_bytes(p.read_bytes())  # same content, another path
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    (raw / "page.html").write_bytes("<table><tr><td>收到申请</td><td>12</td></tr></table>".encode())
+    (raw / "gbk.txt").write_bytes(sample_paths[0].read_text(encoding="utf-8").encode("gb18030"))
+    tables = {}
+    for workers in (1, 2):
+        con = connect(tmp_path / f"w{workers}.duckdb")
+        summary = land_directory(con, raw, commit_every=3, workers=workers)
+        assert (summary.files_seen, summary.new_paths) == (2 * len(sample_paths) + 4,) * 2
+        tables[workers] = {
+            "files": con.execute("select report_id, source_path, size_bytes, encoding, decode_error, text, raw_bytes "
+                                 "from raw.landed_files order by report_id").fetchall(),
+            "paths": con.execute("select report_id, source_path from raw.landed_paths order by all").fetchall(),
+            "stats": con.execute("select source_path, report_id, size_bytes, mtime_ns, content_type "
+                                 "from raw.file_stats order by all").fetchall(),
+            "summary": (summary.new_reports, summary.known_reports, sorted(summary.new_report_ids),
+                        sorted(summary.undecodable), summary.by_content_type),
+        }
+        con.close()
+    assert tables[1]["summary"][0] == len(sample_paths) + 4
+    assert tables[2] == tables[1]
