@@ -227,9 +227,11 @@ def stage_parse(warehouse: Path, workers: int | None) -> int:
 
 
 def stage_dbt(warehouse: Path, work: Path) -> None:
+    from dagster_project.defs.dbt import DBT_BUILD_ARGS
+
     dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "WAREHOUSE_PATH": str(warehouse)}
-    cmd = [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(work / "dbt_target"),
+    cmd = [str(dbt), *DBT_BUILD_ARGS, "--profiles-dir", ".", "--target-path", str(work / "dbt_target"),
            "--log-path", str(work / "dbt_logs"), "--quiet"]
     done = subprocess.run(cmd, cwd=ROOT / "dbt", env=env, capture_output=True, text=True)
     if done.returncode != 0:
