@@ -61,8 +61,9 @@ class SizeResult:
     stages: dict[str, float] = field(default_factory=dict)
     full_refresh_s: float = 0.0
     parse_stage_reports_per_s: float = 0.0
-    incremental: dict[str, float] = field(default_factory=dict)
-    incremental_s: float = 0.0
+    incremental: dict[str, float] = field(default_factory=dict)  # the median run's stages
+    incremental_s: float = 0.0  # median over the runs
+    incremental_runs: list[float] = field(default_factory=list)  # each run's total, in order
     peak_rss_bytes: int = 0
     peak_pss_bytes: int = 0
     memory_by_stage: dict[str, dict[str, float]] = field(default_factory=dict)  # GB
@@ -200,6 +201,19 @@ def parse_rate(files: list[Path], sample: int) -> tuple[float, float]:
     return len(texts) / seconds, size / 1e6 / seconds
 
 
+def host_speed(rounds: int = 3) -> str:
+    """Seconds of a fixed pure-Python loop, min-max over a few rounds: on a shared virtual
+    machine the same code runs up to ~1.7x slower from one minute to the next (seen here:
+    0.83 to 1.43 s for this loop on a quiet machine), so runs are compared with this beside them."""
+    times = []
+    for _ in range(rounds):
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return f"{min(times):.2f}-{max(times):.2f}"
+
+
 # ------------------------------------------------------------------ refresh stages
 
 
@@ -305,7 +319,7 @@ def add_one_report(raw: Path, n: int, seed: int) -> Path:
 
 
 def run_size(n: int, work: Path, seed: int, workers: int | None, sample: int, keep: bool,
-             accuracy_sample: int = 3000) -> SizeResult:
+             accuracy_sample: int = 3000, incremental_repeats: int = 3) -> SizeResult:
     from ingest.batch import available_cores
 
     res = SizeResult(n=n, workers=workers or available_cores())
@@ -335,12 +349,20 @@ def run_size(n: int, work: Path, seed: int, workers: int | None, sample: int, ke
         log(f"N={n}: accuracy")
         peak.stage = "accuracy"
         res.accuracy, res.accuracy_checks = accuracy(truth, warehouse, accuracy_sample, run_dir)
-        log(f"N={n}: one-report incremental refresh")
-        added = add_one_report(raw, n, seed)
+        # One report at a time, several times: the host's speed drifts by tens of per cent
+        # within minutes (see host_speed), and one run decides a target close to the line.
+        log(f"N={n}: one-report incremental refresh x{incremental_repeats}")
+        added: list[Path] = []
+        runs: list[dict[str, float]] = []
         try:
-            res.incremental = refresh(warehouse, raw, run_dir, workers, peak, "incremental_")
+            for k in range(incremental_repeats):
+                added.append(add_one_report(raw, n + k, seed))
+                runs.append(refresh(warehouse, raw, run_dir, workers, peak, "incremental_"))
         finally:
-            added.unlink()
+            for path in added:
+                path.unlink()
+        res.incremental_runs = [round(sum(r.values()), 2) for r in runs]
+        res.incremental = sorted(runs, key=lambda r: sum(r.values()))[(len(runs) - 1) // 2]
         res.incremental_s = round(sum(res.incremental.values()), 2)
     res.peak_rss_bytes = peak.peak
     res.peak_pss_bytes = peak.peak_pss
@@ -349,7 +371,8 @@ def run_size(n: int, work: Path, seed: int, workers: int | None, sample: int, ke
     res.facts_in_truth = sum(len(v.get("facts", {})) for k, v in truth_data.items() if not k.startswith("_"))
     if not keep:
         shutil.rmtree(run_dir, ignore_errors=True)
-    log(f"N={n}: done in {res.full_refresh_s}s full, {res.incremental_s}s incremental")
+    log(f"N={n}: done in {res.full_refresh_s}s full, {res.incremental_s}s incremental (median of "
+        f"{res.incremental_runs})")
     return res
 
 
@@ -382,7 +405,7 @@ def verdicts(results: list[SizeResult]) -> list[tuple[str, str]]:
     out.append(("peak memory < 4 GB", _gap(pss < PEAK_RSS, f"{pss / 1024**3:.2f} GB PSS, {rss / 1024**3:.2f} GB "
                                                           "summed RSS (max over sizes)")))
     inc = (at_100k or big).incremental_s
-    text = f"{inc:g} s at N={(at_100k or big).n}"
+    text = f"{inc:g} s at N={(at_100k or big).n}{_spread((at_100k or big).incremental_runs)}"
     if at_100k is None and inc < INCREMENTAL:
         verdict = f"not shown: {text}; the 100k warehouse was not built (dbt and GE grow with N)"
     else:
@@ -393,6 +416,11 @@ def verdicts(results: list[SizeResult]) -> list[tuple[str, str]]:
         ratio = (big.full_refresh_s / big.n) / (small.full_refresh_s / small.n)
         out.append(("cost linear in N", _gap(ratio < 1.5, f"per-report cost x{ratio:.2f} from N={small.n} to {big.n}")))
     return out
+
+
+def _spread(runs: list[float]) -> str:
+    """ (median of k runs, lo-hi s)" when several one-report runs were made."""
+    return f" (median of {len(runs)} runs, {min(runs):g}-{max(runs):g} s)" if len(runs) > 1 else ""
 
 
 def extrapolate(results: list[SizeResult], n: int) -> tuple[float, str]:
@@ -414,7 +442,8 @@ def markdown(results: list[SizeResult], meta: dict) -> str:
             "parsing s", "dbt s", "GE s", "exports s", "full s", "incremental s", "peak GB (PSS / RSS)", "accuracy"]
     lines = [f"# Benchmark {meta['stamp']}", "",
              f"{meta['cores']} cores, load average at start {meta['load_start']}, at end {meta['load_end']}; "
-             f"workers {meta['workers']}; seed {meta['seed']}. Wall-clock on a shared machine.", "",
+             f"workers {meta['workers']}; seed {meta['seed']}. Wall-clock on a shared machine.",
+             f"Host speed probe (a fixed Python loop, s; lower is faster): {meta.get('host_speed', 'not measured')}.", "",
              "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in results:
         s = r.stages
@@ -423,9 +452,10 @@ def markdown(results: list[SizeResult], meta: dict) -> str:
             r.parse_vs_scan, s.get("landing"), s.get("parsing"), s.get("dbt_build"), s.get("ge_checks"),
             s.get("exports"), r.full_refresh_s, r.incremental_s, f"{r.peak_rss_bytes / 1024**3:.2f}",
             f"{r.accuracy:.1%} ({r.accuracy_checks})" if r.accuracy is not None else r.accuracy_checks]) + " |")
-    lines += ["", "Incremental refresh by stage (one new report):", ""]
+    lines += ["", "Incremental refresh by stage (one new report; the median run):", ""]
     for r in results:
-        lines.append(f"- N={r.n:,}: " + ", ".join(f"{k} {v:g} s" for k, v in r.incremental.items()))
+        lines.append(f"- N={r.n:,}: " + ", ".join(f"{k} {v:g} s" for k, v in r.incremental.items())
+                     + (f"; every run: {', '.join(f'{t:g}' for t in r.incremental_runs)} s" if r.incremental_runs else ""))
     lines += ["", "Peak memory by stage, GB (PSS / summed RSS):", ""]
     for r in results:
         lines.append(f"- N={r.n:,}: " + ", ".join(f"{k} {v['pss']:g} / {v['rss']:g}"
@@ -446,17 +476,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", action="store_true", help="keep the warehouses of each size")
     ap.add_argument("--accuracy-sample", type=int, default=3000,
                     help="reports scored by check_truth.py (all when N is smaller)")
+    ap.add_argument("--incremental-repeats", type=int, default=3,
+                    help="one-report refreshes per size, one new report each (the median is reported)")
     args = ap.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     meta = {"stamp": stamp, "cores": psutil.cpu_count(), "load_start": round(os.getloadavg()[0], 2),
-            "workers": args.workers or "all", "seed": args.seed, "sizes": sizes}
+            "workers": args.workers or "all", "seed": args.seed, "sizes": sizes, "host_speed": host_speed()}
     results: list[SizeResult] = []
     for n in sizes:
         results.append(run_size(n, args.workdir, args.seed, args.workers, args.parse_sample, args.keep,
-                                args.accuracy_sample))
+                                args.accuracy_sample, max(1, args.incremental_repeats)))
+        meta["host_speed"] += f"; after N={n:,}: {host_speed()}"
         write_results(results, meta, stamp)  # after each size: a long run leaves partial results
     text = write_results(results, meta, stamp)
     print(text)
