@@ -203,8 +203,8 @@ def parse_rate(files: list[Path], sample: int) -> tuple[float, float]:
 
 def host_speed(rounds: int = 3) -> str:
     """Seconds of a fixed pure-Python loop, min-max over a few rounds: on a shared virtual
-    machine the same code runs up to ~1.7x slower from one minute to the next (seen here:
-    0.83 to 1.43 s for this loop on a quiet machine), so runs are compared with this beside them."""
+    machine the same code runs up to ~1.5x slower from one minute to the next (seen here:
+    0.17-0.19 s before a 100k run, 0.18-0.27 s after it), so runs are compared with this beside them."""
     times = []
     for _ in range(rounds):
         started, total = time.perf_counter(), 0
