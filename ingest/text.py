@@ -186,14 +186,21 @@ def normalize_chars(text: str) -> str:
     return text.translate(_DASHES)
 
 
+# Spaces ending a line (after normalize_chars, every odd space is U+0020). Tabs are kept: a
+# trailing tab is an empty cell of a tab-separated row.
+_TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
+
+
 def normalize_text(text: str) -> list[str]:
     """Split into lines (1-based numbering = index + 1), traditional to simplified, each normalised.
 
     The whole text is normalised at once, not line by line (~5 % of parse time in per-line
     calls): NFKC maps no character to a newline and composes nothing across one, so the
-    lines are the same either way.
+    lines are the same either way. Spaces ending a line are dropped, so a line holding only
+    spaces (full-width indentation, a space left by a PDF or Word export) is blank, as it
+    reads: the table readers take blank lines as row and block boundaries.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if is_html(text):
         text = html_to_text(text)
-    return normalize_chars(to_simplified(text)).split("\n")
+    return _TRAILING_SPACES.sub("", normalize_chars(to_simplified(text))).split("\n")

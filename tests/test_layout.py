@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.layout import (
@@ -14,6 +16,7 @@ from ingest.layout import (
     split_line,
     uses_blank_line_separators,
 )
+from ingest.parse import parse_report
 from ingest.text import normalize_text
 
 
@@ -127,3 +130,33 @@ def test_a_lone_page_number_between_rows_is_not_a_cell() -> None:
     cells = ["主动公开政府信息数", "条", "7", "收到申请数"]
     assert not is_stray_page_number(cells, 2)
     assert "7" in [c.text for c in read_cells(cells)]
+
+
+def test_spaces_ending_a_line_are_dropped_but_tabs_kept() -> None:
+    # A trailing tab is an empty cell; a line of spaces (full-width indentation, NBSP) is blank.
+    assert normalize_text("收到申请数\t12\t\t  \n\u3000\u3000\n \u00a0 \n统计") == ["收到申请数\t12\t\t", "", "", "统计"]
+
+
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "data" / "raw").glob("*.txt"))
+WHITESPACE_VARIANTS = {
+    "full-width spaces on blank lines": lambda text: "\n".join(ln or "\u3000\u3000" for ln in text.split("\n")),
+    "spaces on blank lines": lambda text: "\n".join(ln or "   " for ln in text.split("\n")),
+    "spaces ending every line": lambda text: "\n".join(ln + "  " for ln in text.split("\n")),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(WHITESPACE_VARIANTS))
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name[:3])
+def test_whitespace_only_lines_read_as_blank_lines(sample: Path, variant: str) -> None:
+    # Copies from Word or PDF often leave spaces on "empty" lines; the table readers use blank
+    # lines as row boundaries, so such a report once lost figures (4 of the 2021-form sample).
+    text = sample.read_text(encoding="utf-8")
+    clean, spaced = parse_report(sample.name, text), parse_report(sample.name, WHITESPACE_VARIANTS[variant](text))
+
+    def figures(report):
+        return sorted((f.indicator_code, f.channel_code, f.applicant_type, f.source, f.value, f.source_line)
+                      for f in report.facts)
+
+    assert figures(spaced) == figures(clean)
+    assert (spaced.meta.region.code, spaced.meta.year, spaced.meta.form_code) == \
+        (clean.meta.region.code, clean.meta.year, clean.meta.form_code)
