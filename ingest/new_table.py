@@ -255,8 +255,10 @@ def tokenize(lines: list[str]) -> list[Tok]:
     toks: list[Tok] = []
     for i, raw in enumerate(lines):
         if not raw.strip():
-            # A line of spaces only (a non-breaking space before normalisation) is a blank cell.
-            toks.append(Tok("blank" if raw and "\t" not in raw and raw.strip(" ") == "" else "gap", "", i))
+            # normalize_text leaves no line of spaces only (it drops spaces ending a line): an
+            # empty line, whether it was empty or held spaces or a non-breaking space, is a gap,
+            # read as a blank cell where that fills a row (_trim_gaps).
+            toks.append(Tok("gap", "", i))
             continue
         if _FOOTER.match(raw) or _MD_SEPARATOR.match(raw):
             continue
