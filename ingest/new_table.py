@@ -437,10 +437,12 @@ def _number(tok: Tok) -> float | None:
     return None if n is None else sign * n.value
 
 
-def _trim_gaps(toks: list[Tok], n: int) -> list[Tok] | None:
-    """One cell per line with empty lines as blank cells: read gaps as blanks if that fills the line."""
+def _trim_gaps(toks: list[Tok], n: int, lead_is_layout: bool = False) -> list[Tok] | None:
+    """One cell per line with empty lines as blank cells: read gaps as blanks if that fills the line
+    (without the gaps before the first cell when those are layout: _leading_gaps_are_layout)."""
+    first = next((i for i, t in enumerate(toks) if t.kind != "gap"), len(toks)) if lead_is_layout else 0
     last = max((i for i, t in enumerate(toks) if t.kind != "gap"), default=-1)
-    run = toks[: last + 1]
+    run = toks[first: last + 1]
     lines = [t.line for t in run if t.kind != "gap"]
     if len(run) == n and len(lines) == len(set(lines)):
         return [Tok("blank", "", t.line) if t.kind == "gap" else t for t in run]
@@ -476,10 +478,33 @@ def _fill_pads(toks: list[Tok], n: int) -> list[Tok] | None:
             if i in use or t.kind in ("num", "blank")]
 
 
-def _cell_values(read: LineRead, n: int, pads: bool = False) -> list[Tok]:
+def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
+    """Whether, in this table, the empty lines between a row's label and its first cell are layout.
+
+    Flattened one cell per line with its empty cells kept, a row whose label leaves a label
+    column empty (the 1./2./3. sub-item column of the 2021 form's matrix, empty on the other
+    rows) prints an empty line before its figures. Read as a blank figure, it slides the row
+    one column right, and when a column was also lost the row still fills and keeps its sum
+    rules. Rows whose figures alone fill every column tell: they print that empty line too
+    (at least as many of them as not) only when it is layout.
+    """
+    with_gap = without = 0
+    for read in reads:
+        n = len(_cells_for(read.spec, with_optional))
+        toks = [t for t in read.toks if t.kind != "pad"]
+        if n == 0 or not toks or len(read.values) != n:
+            continue
+        if toks[0].kind == "gap":
+            with_gap += 1
+        else:
+            without += 1
+    return with_gap > 0 and with_gap >= without
+
+
+def _cell_values(read: LineRead, n: int, pads: bool = False, lead_is_layout: bool = False) -> list[Tok]:
     vals = read.values
     if len(vals) < n:
-        filled = _trim_gaps([t for t in read.toks if t.kind != "pad"], n)
+        filled = _trim_gaps([t for t in read.toks if t.kind != "pad"], n, lead_is_layout)
         if filled is not None:
             return filled
         filled = _fill_pads(read.toks, n) if pads else None
@@ -556,10 +581,11 @@ def _cells_for(spec: LineSpec, with_optional: bool) -> tuple[LineCell, ...]:
     return tuple(c for c in spec.cells if with_optional or not c.optional)
 
 
-def _slot(read: LineRead, with_optional: bool, form_code: str, pads: bool = False) -> Slot:
+def _slot(read: LineRead, with_optional: bool, form_code: str, pads: bool = False,
+          lead_is_layout: bool = False) -> Slot:
     cells = _cells_for(read.spec, with_optional)
     keys = tuple(c.key for c in cells)
-    vals = _cell_values(read, len(cells), pads)
+    vals = _cell_values(read, len(cells), pads, lead_is_layout)
     printed = _printed(vals)
     texts = tuple(t.text for t in vals)
     if printed is None:
@@ -610,14 +636,16 @@ def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: 
     many figures per row as a table without 小计: the row sums, else the headings, tell.)
     """
     with_optional, named = choice
-    slots = [_slot(read, with_optional, form_code, pads) for read in reads]
+    lead = _leading_gaps_are_layout(reads, with_optional)
+    slots = [_slot(read, with_optional, form_code, pads, lead) for read in reads]
     if all(len(_cells_for(r.spec, True)) == len(_cells_for(r.spec, False)) for r in reads):
         return slots
     broken = _broken_rows(slots, form_code)
     headings_disagree = named and not with_optional
     if 2 * broken <= len(slots) and not headings_disagree:
         return slots
-    other = [_slot(read, not with_optional, form_code, pads) for read in reads]
+    lead = _leading_gaps_are_layout(reads, not with_optional)
+    other = [_slot(read, not with_optional, form_code, pads, lead) for read in reads]
     other_broken = _broken_rows(other, form_code)
     return other if other_broken < broken or (headings_disagree and other_broken == broken) else slots
 

@@ -290,3 +290,45 @@ def test_tokenize_drops_page_footers_and_separators() -> None:
     toks = tokenize(["| a | 1 |", "|---|---|", "— 4 —", "第 3 页", "予以公开 1 / 2"])
     assert [(t.kind, t.text) for t in toks] == [
         ("text", "a"), ("num", "1"), ("text", "予以公开"), ("num", "1"), ("blank", "/"), ("num", "2")]
+
+
+def _one_cell_per_line(text: str, keep_empty: bool) -> str:
+    """Each tab cell of the text on its own line (a docx table pasted as paragraphs), its
+    empty cells kept as empty lines or left out."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        cells = line.split("\t") if "\t" in line else [line]
+        out.extend(c for c in cells if keep_empty or c.strip() or "\t" not in line)
+    return "\n".join(out)
+
+
+def _table_figures(text: str) -> dict[tuple[str, str, str], float]:
+    result = parse_new_table(normalize_text(text))
+    assert result is not None
+    return {(f.indicator_code, f.channel_code, f.applicant_type): f.value for f in result.facts}
+
+
+@pytest.mark.parametrize("keep_empty", [True, False], ids=["empty cells kept", "empty cells left out"])
+def test_one_cell_per_line_reads_the_matrix_in_its_columns(keep_empty):
+    # The sample's matrix rows leave a label column empty (the sub-item column of 不予公开) and
+    # lost a column. Kept as an empty line, that label cell once read as the natural-person
+    # figure, sliding 22 figures one column right without breaking any sum rule.
+    text = (RAW / SAMPLE_NEW).read_text(encoding="utf-8")
+    tab = _table_figures(text)
+    assert tab[("requests_granted", "all", "natural_person")] == 14
+    assert _table_figures(_one_cell_per_line(text, keep_empty)) == tab
+
+
+def test_a_blank_first_figure_stays_blank_when_no_label_column_is_empty():
+    # Same layout with the empty cells left out, but the natural-person figure of the carry-over
+    # row printed as an empty line: no row shows an empty line before figures that fill it, so
+    # this one is a blank figure, and the others stay in their columns.
+    text = _one_cell_per_line((RAW / SAMPLE_NEW).read_text(encoding="utf-8"), keep_empty=False)
+    lines = text.split("\n")
+    label = next(i for i, ln in enumerate(lines) if ln.startswith("四、结转下年度继续办理"))
+    assert lines[label + 1: label + 8] == ["0"] * 7
+    lines[label + 1] = ""
+    figures = _table_figures("\n".join(lines))
+    carried = {k[2]: v for k, v in figures.items() if k[0] == "requests_carried_forward"}
+    assert "natural_person" not in carried
+    assert carried["commercial_enterprise"] == carried["other_org"] == carried["all"] == 0
