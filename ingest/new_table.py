@@ -228,14 +228,23 @@ def _is_blank(piece: str) -> bool:
     return piece.strip() in BLANK_CELLS and piece.strip() != ""
 
 
+# A figure followed by its unit in the cell ('14件', '104.17万元'): the unit is the form's.
+_UNIT_SUFFIXED = re.compile(rf"({_NUM})(?:条|件|次|人次|人|个|篇|项|元|万元)")
+_ZERO_CHARACTERS = frozenset("〇零○")  # a zero written as a character, alone in its cell
+
+
 def _value_piece(piece: str) -> str | None:
-    """A figure as printed, normalised ('减3' -> '-3'); None when the piece is not a figure."""
+    """A figure as printed, normalised ('减3' -> '-3', '14件' -> '14', '〇' -> '0'); None when the
+    piece is not a figure."""
     m = _CHANGE_RE.match(piece)
     if m:
         return ("-" if m.group(1).startswith("减") else "") + m.group(2)
     if _NUM_RE.fullmatch(piece):
         return piece
-    return None
+    m = _UNIT_SUFFIXED.fullmatch(piece)
+    if m:
+        return m.group(1)
+    return "0" if piece in _ZERO_CHARACTERS else None
 
 
 def _piece_tokens(piece: str, line: int) -> list[Tok]:

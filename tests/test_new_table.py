@@ -332,3 +332,17 @@ def test_a_blank_first_figure_stays_blank_when_no_label_column_is_empty():
     carried = {k[2]: v for k, v in figures.items() if k[0] == "requests_carried_forward"}
     assert "natural_person" not in carried
     assert carried["commercial_enterprise"] == carried["other_org"] == carried["all"] == 0
+
+
+@pytest.mark.parametrize("rewrite", [
+    pytest.param(lambda cell: "〇" if cell == "0" else cell, id="zero written 〇"),
+    pytest.param(lambda cell: cell + "件" if cell.isdigit() and cell != "0" else cell, id="unit after the figure"),
+])
+def test_figures_written_with_a_unit_or_as_a_character_read_the_same(rewrite):
+    # The old-form parser read these through ingest.numbers.parse_number_cell; the 2019+ parser
+    # took such cells for text, and lost 34 (units) or all 212 (〇) table figures of the sample.
+    text = (RAW / SAMPLE_NEW).read_text(encoding="utf-8")
+    rewritten = "\n".join("\t".join(rewrite(c) for c in ln.split("\t")) if "\t" in ln else ln
+                          for ln in text.split("\n"))
+    assert rewritten != text
+    assert _table_figures(rewritten) == _table_figures(text)
