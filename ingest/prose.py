@@ -34,7 +34,8 @@ _NUM = (
     r"(?P<post>余|多)?\s*(?P<unit>{units})(?P<post2>左右)?"
 )
 # Only these words may stand between a keyword and its number.
-_FILL = r"(?:的)?(?:数量|总数|总量|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*"
+# A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one).
+_FILL = r"(?:的)?(?:数量|总数|总量|件数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
 # Any few characters within one clause (no digits, so no other figure in between).
 _GAP = r"[^,,。;;:\d]{{0,{n}}}?"
 _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经)"
@@ -48,7 +49,8 @@ _TRAINING = (
     r"(?:班|会|会议|活动)?"
 )
 _CHANNEL_WORDS = r"(?:当面|现场|网上|网络|在线|互联网|信函|邮寄|来信|传真|电子邮件|电子邮箱)"
-_CUMULATIVE = re.compile(r"以来|历年|至今|迄今|累计")
+# 今年以来 / 本年以来 / 年初以来 ("since the start of this year") are this year, not cumulative.
+_CUMULATIVE = re.compile(r"(?<!今年)(?<!本年)(?<!年初)(?<!本年度)以来|历年|至今|迄今|累计")
 _THIS_YEAR = r"其中|本年|今年|当年|全年|年内"
 # Time markers deciding which year a figure belongs to; comparisons (较上年, 与去年相比) do not.
 _TIME_MARK = re.compile(
@@ -153,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         (
             _rx(r"(?:受理|收到|接到|接收|新收)(?:了)?{G}{REQ}{F}{N}", "件|份|宗|个"),
             _rx(r"(?:受理|收到|接到|新收)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个"),
-            _rx(r"{REQ}(?:数量|总数|共计|共|合计)(?:为|是|达)?\s*{N}", "件|份|宗|个"),
+            _rx(r"{REQ}(?:数量|总数|件数|共计|共|合计)(?:为|是|达)?\s*(?::\s*)?{N}", "件|份|宗|个"),
         ),
         exclude=_NOT_REQUESTS,
         channel_words=_REQUEST_CHANNELS,

@@ -193,3 +193,24 @@ def test_every_prose_indicator_is_declared_by_a_form_with_the_same_unit():
                 units.setdefault(row.indicator_code, set()).add(row.unit)
     for rule in RULES:
         assert rule.unit in units.get(rule.indicator, set()), rule.indicator
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value"),
+    [
+        # a colon before the figure (NFKC folds the full-width one)
+        ("收到政府信息公开申请件数为：23件。", "requests_received", 23),
+        ("全年政府信息公开申请数量：23件。", "requests_received", 23),
+        ("全年主动公开政府信息数量：456条。", "proactive_total", 456),
+        # 今年以来 ("since the start of this year") is this year, not a cumulative total
+        ("今年以来共主动公开各类政府信息456条。", "proactive_total", 456),
+        ("本年以来共受理政府信息公开申请12件。", "requests_received", 12),
+    ],
+)
+def test_wordings_found_by_rewriting_the_samples(sentence, key, value):
+    assert _facts(sentence)[key] == (value, "exact")
+
+
+def test_a_total_since_the_regulations_is_still_cumulative():
+    # 以来 after anything but this year keeps its meaning: the figure is not this year's.
+    assert "requests_received" not in _facts("《条例》实施以来共受理政府信息公开申请120件。")
