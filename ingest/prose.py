@@ -395,13 +395,53 @@ class Sentence:
 _SENTENCE_END = re.compile(r"(?<=[。;;!?!?])")
 
 
-def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
-    """Prose sentences with their line and section heading; table rows are the table parsers' job."""
-    headings: list[str] = []  # 一、 > (一) > 1. : the open heading of each level
-    for i, line in enumerate(lines):
-        s = line.strip()
-        if not s or _TABLE_LINE.search(line):
+# A line ending a sentence or a lead-in (closing quotes and brackets aside).
+_LINE_END = frozenset("。;!?:")
+_CLOSERS = "”’\"')）》」』"
+# Shorter lines are left alone: titles, signatures, the last line of a paragraph.
+MIN_WRAPPED_CHARS = 15
+
+
+def _is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and len(text) <= 40
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether `following` continues the sentence `line` leaves open: a PDF or fixed-width
+    export breaks paragraphs into lines of a set width, often inside a word or a figure."""
+    s, nxt = line.strip(), following.strip()
+    # A heading ends its line, unless running text follows it on the line ((二)办理情况。受理…).
+    heading = _is_heading(s) and not any(c in s for c in "。;!?")
+    if len(s) < MIN_WRAPPED_CHARS or not nxt or _TABLE_LINE.search(following) or heading:
+        return False
+    if s.rstrip(_CLOSERS)[-1:] in _LINE_END:
+        return False
+    return not _HEADING.match(nxt) and not _NOTHING.match(nxt)
+
+
+def _paragraph_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(0-based index of its first line, text) of each prose line, wrapped lines joined again."""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() or _TABLE_LINE.search(line):
+            i += 1
             continue
+        start, text = i, line.strip()
+        while i + 1 < len(lines) and _continues(lines[i], lines[i + 1]):
+            i += 1
+            text += lines[i].strip()
+        yield start, text
+        i += 1
+
+
+def iter_sentences(lines: list[str]) -> Iterator[Sentence]:
+    """Prose sentences with their line and section heading; table rows are the table parsers' job.
+
+    A sentence wrapped over several lines is read whole, from its first line.
+    """
+    headings: list[str] = []  # 一、 > (一) > 1. : the open heading of each level
+    for i, s in _paragraph_lines(lines):
         if (m := _HEADING.match(s)) and len(s) <= 40:
             level = 0 if m.group("top") else 1 if m.group("sub") else 2
             headings = [*headings[:level], *[""] * (level - len(headings)), s]
