@@ -37,7 +37,7 @@ from ingest.new_table_repair import (
     row_candidates,
     row_violated,
 )
-from ingest.numbers import BLANK_CELLS, parse_number_cell
+from ingest.numbers import BLANK_CELLS, CELL_UNITS, parse_number_cell
 from ingest.text import WORDING_CACHE_SIZE
 
 FORM_CODES = ("new_2021", "new_2019")
@@ -229,7 +229,7 @@ def _is_blank(piece: str) -> bool:
 
 
 # A figure followed by its unit in the cell ('14件', '104.17万元'): the unit is the form's.
-_UNIT_SUFFIXED = re.compile(rf"({_NUM})(?:条|件|次|人次|人|个|篇|项|元|万元)")
+_UNIT_SUFFIXED = re.compile(rf"({_NUM}){CELL_UNITS}")
 _ZERO_CHARACTERS = frozenset("〇零○")  # a zero written as a character, alone in its cell
 
 

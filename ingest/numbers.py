@@ -47,6 +47,10 @@ def parse_cn_numeral(text: str) -> float | None:
             return None
 
 
+# Units a table cell may print after its figure (14件, 104.17万元); the form states the unit.
+CELL_UNITS = r"(?:条|件|次|人次|人|个|篇|项|元|万元)"
+
+
 @lru_cache(maxsize=WORDING_CACHE_SIZE)  # pure and called for every cell: the same cells recur
 def parse_number_cell(cell: str) -> Number | None:
     """A table cell holding exactly one number (possibly with 万/余 etc.)."""
@@ -55,7 +59,7 @@ def parse_number_cell(cell: str) -> Number | None:
         return None
     approx = bool(re.search(r"[余多近约]", s))
     s2 = re.sub(r"^[约近]|[余多]$|[余多](?=[条件次人个篇万元])", "", s)
-    s2 = re.sub(r"(条|件|次|人次|人|个|篇|项|元|万元)$", "", s2)
+    s2 = re.sub(CELL_UNITS + "$", "", s2)
     m = _ARABIC.fullmatch(s2)
     if m:
         return Number(float(s2.replace(",", "")), approx)
