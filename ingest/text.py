@@ -14,6 +14,14 @@ from functools import lru_cache
 # Code points that mean "blank cell" or layout noise in flattened tables.
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff"), " ")
 _DASHES = str.maketrans({"－": "-", "—": "—", "―": "—", "–": "-"})
+# Tables drawn with box-drawing characters (some PDF and Word-to-text converters): the
+# vertical rules become pipes and the horizontal ones dashes, so that a drawn row reads as a
+# pipe row (│a│b│ -> |a|b|) and a drawn rule as a markdown separator (├──┼──┤ -> |--|--|).
+# NFKC leaves these characters alone; no report prints them outside a drawn table.
+_BOX_VERTICALS = "│┃║╎╏┆┇┊┋┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬╒╓╕╖╘╙╛╜╞╟╡╢╤╥╧╨╪╫┍┎┑┒┕┖┙┚┝┞┟┠┡┢┥┦┧┨┩┪┭┮┯┰┱┲┵┶┷┸┹┺┽┾┿╀╁╂╃╄╅╆╇╈╉╊╭╮╯╰"
+_BOX_RULES = "─━═╌╍┄┅┈┉"
+_BOX_DRAWING = {**dict.fromkeys(map(ord, _BOX_VERTICALS), "|"), **dict.fromkeys(map(ord, _BOX_RULES), "-")}
+_AFTER_NFKC = {**_DASHES, **_BOX_DRAWING}  # one translate pass
 
 # Entries of each per-process cache keyed by wording (lines, cells, labels). Recurring wording
 # (labels, headings, furniture) stays hot; lines found in one report only cycle out. Bounded so
@@ -180,10 +188,11 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_chars(text: str) -> str:
-    """Full-width to half-width, odd spaces to spaces (no newline is produced or removed)."""
+    """Full-width to half-width, odd spaces to spaces, box-drawing rules to pipes and dashes
+    (no newline is produced or removed)."""
     text = text.translate(_SPACE_LIKE)
     text = unicodedata.normalize("NFKC", text)
-    return text.translate(_DASHES)
+    return text.translate(_AFTER_NFKC)
 
 
 # Spaces ending a line (after normalize_chars, every odd space is U+0020). Tabs are kept: a

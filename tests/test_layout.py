@@ -160,3 +160,33 @@ def test_whitespace_only_lines_read_as_blank_lines(sample: Path, variant: str) -
     assert figures(spaced) == figures(clean)
     assert (spaced.meta.region.code, spaced.meta.year, spaced.meta.form_code) == \
         (clean.meta.region.code, clean.meta.year, clean.meta.form_code)
+
+
+def _box_drawn(text: str) -> str:
+    """Tab rows drawn as a box-drawing table (some PDF and Word converters), a rule between rows."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line or "|" in line:
+            out += ["├────┼────┼────┤", "│" + "│".join(split_line(line)) + "│"]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if "\t" in s.read_text(encoding="utf-8")
+                                    or "|" in s.read_text(encoding="utf-8")], ids=lambda p: p.name[:3])
+def test_box_drawn_tables_read_as_pipe_rows(sample: Path) -> None:
+    # Drawn with │ and ├──┼──┤ the tables were prose: every table figure of the sample was lost.
+    text = sample.read_text(encoding="utf-8")
+
+    def table_figures(t: str) -> dict:
+        return {f.key: f.value for f in parse_report(sample.name, t).facts if f.source == "table"}
+
+    clean = table_figures(text)
+    assert len(clean) > 50
+    assert table_figures(_box_drawn(text)) == clean
+
+
+def test_box_drawing_characters_normalise_to_pipes_and_rules() -> None:
+    assert normalize_text("┌──┬──┐\n│收到申请数│12│\n└──┴──┘") == ["|--|--|", "|收到申请数|12|", "|--|--|"]
+    assert is_separator_row(normalize_text("├────┼────┤")[0])
