@@ -247,8 +247,12 @@ def _value_piece(piece: str) -> str | None:
     return "0" if piece in _ZERO_CHARACTERS else None
 
 
+# '14 件': a unit parted from its figure by a space (as spreadsheets and PDF exports align them).
+_SPACED_UNIT = re.compile(rf"(\d)\s+(?={CELL_UNITS}(?:\s|$))")
+
+
 def _piece_tokens(piece: str, line: int) -> list[Tok]:
-    parts = piece.split()
+    parts = _SPACED_UNIT.sub(r"\1", piece).split()
     if parts and all(_is_blank(p) or _value_piece(p) is not None for p in parts):
         return [Tok("blank", p, line) if _is_blank(p) else Tok("num", _value_piece(p) or p, line) for p in parts]
     m = _TRAILING_NUMS.match(piece)
@@ -510,6 +514,26 @@ def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool
     return with_gap > 0 and with_gap >= without
 
 
+def _pads_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
+    """Whether, in this table, the empty tab/pipe cells between a row's label and its first cell
+    are a label column (the 2021 matrix's sub-item column, merged group labels) rather than
+    blank cells: the rows that print a cell, figure or blank mark, for every column tell, as
+    in _leading_gaps_are_layout. When the rows that print every column print such an empty
+    cell too (at least as many as not), a row that lacks a cell has lost one; it is not the
+    empty cell before its figures.
+    """
+    with_pad = without = 0
+    for read in reads:
+        n = len(_cells_for(read.spec, with_optional))
+        if n == 0 or len(read.values) != n:
+            continue
+        if any(t.kind == "pad" for t in read.toks):
+            with_pad += 1
+        else:
+            without += 1
+    return with_pad > 0 and with_pad >= without
+
+
 def _cell_values(read: LineRead, n: int, pads: bool = False, lead_is_layout: bool = False) -> list[Tok]:
     vals = read.values
     if len(vals) < n:
@@ -677,7 +701,7 @@ def _solved_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: s
     more rows without breaking more rules (they may be merged label columns instead)."""
     slots = _section_slots(reads, choice, form_code)
     solve(slots, form_code)
-    if not any(t.kind == "pad" for r in reads for t in r.toks):
+    if not any(t.kind == "pad" for r in reads for t in r.toks) or _pads_are_layout(reads, choice[0]):
         return slots
     padded = _section_slots(reads, choice, form_code, pads=True)
     solve(padded, form_code)

@@ -345,9 +345,25 @@ def glued_splits(printed: Sequence[Printed], n: int, rules: tuple[SumRule, ...])
             counts[g] += e
         segs = _segments(printed, counts)
         search.undo(0)
+        before = len(found)
         if all(isinstance(p, str) or _place(search, cell, p) for p, cell, _ in segs):  # type: ignore[arg-type]
             _fill(search, segs, 0)
+        cut = [c for p, cell, count in segs if count > 1 for c in range(cell, cell + count)]
+        found[before:] = [v for v in found[before:] if _verified(v, cut, by_cell)]
     return list(dict.fromkeys(found))
+
+
+def _verified(values: tuple[float | None, ...], cut: list[int], by_cell: tuple[tuple[SumRule, ...], ...]) -> bool:
+    """Every cell cut out of a digit run that a row rule covers is in a rule whose members are all stated.
+
+    The search keeps the readings that break no rule, and a rule with an unstated member only
+    bounds its parts: '14' beside blank cells splits into 1 and 4 under a total of 14 as
+    readily as the 14 stands whole with a cell lost. Where a rule covers the cell, the cut is
+    read only when a whole rule vouches for it; a cell no rule covers (the columns of
+    第二十条 tables) is cut as the digits allow, as no rule could say more.
+    """
+    return all(not by_cell[c] or any(all(values[m] is not None for m in (r.total, *r.parts)) for r in by_cell[c])
+               for c in cut)
 
 
 # --------------------------------------------------------------------------- readings of one row

@@ -270,6 +270,15 @@ def test_glued_splits_respect_leading_zeros_and_row_rules() -> None:
     assert glued_splits(["140000014"], 7, ROW_SUM) == [(14.0, 0.0, 0.0, 0.0, 0.0, 0.0, 14.0)]
 
 
+def test_glued_digits_are_cut_only_where_a_whole_rule_vouches() -> None:
+    # Beside blank cells the row rule only bounds its parts: '14' under a total of 14 could be
+    # 1 and 4 as well as a 14 with a cell lost. A cut needs a rule with every member stated.
+    assert glued_splits(["14", None, None, None, None, 14.0], 7, ROW_SUM) == []
+    assert glued_splits(["14", 0.0, 0.0, 0.0, 0.0, 5.0], 7, ROW_SUM) == [(1.0, 4.0, 0.0, 0.0, 0.0, 0.0, 5.0)]
+    # Cells no rule covers (the columns of the 第二十条 tables) are cut as the digits allow.
+    assert glued_splits(["530"], 3, ()) == [(5.0, 3.0, 0.0)]
+
+
 def test_glued_splits_find_long_rows() -> None:
     rng = random.Random(7)
     for _ in range(20):
@@ -337,6 +346,7 @@ def test_a_blank_first_figure_stays_blank_when_no_label_column_is_empty():
 @pytest.mark.parametrize("rewrite", [
     pytest.param(lambda cell: "〇" if cell == "0" else cell, id="zero written 〇"),
     pytest.param(lambda cell: cell + "件" if cell.isdigit() and cell != "0" else cell, id="unit after the figure"),
+    pytest.param(lambda cell: cell + " 件" if cell.isdigit() else cell, id="unit after a space"),
 ])
 def test_figures_written_with_a_unit_or_as_a_character_read_the_same(rewrite):
     # The old-form parser read these through ingest.numbers.parse_number_cell; the 2019+ parser
@@ -346,3 +356,19 @@ def test_figures_written_with_a_unit_or_as_a_character_read_the_same(rewrite):
                           for ln in text.split("\n"))
     assert rewritten != text
     assert _table_figures(rewritten) == _table_figures(text)
+
+
+def test_a_dash_for_zero_never_moves_a_figure():
+    # Every 0 of the sample printed as '—': a dash is a blank cell (no figure stated), so the
+    # zeros are not read. The row that also lost a cell (予以公开: 14 — — — — 14) once read
+    # its 14 as the glued digits 1 and 4 (the row's sum rule, with blank members, bounded
+    # them and vouched for nothing), then, that fixed, as the commercial-enterprise figure
+    # (the empty label-column cell before it taken for a blank natural-person cell). The rows
+    # that print every column print that empty cell too: the row is ambiguous, not guessed.
+    text = (RAW / SAMPLE_NEW).read_text(encoding="utf-8")
+    dashed = "\n".join("\t".join("—" if c == "0" else c for c in ln.split("\t")) if "\t" in ln else ln
+                       for ln in text.split("\n"))
+    clean, read = _table_figures(text), _table_figures(dashed)
+    assert {k: v for k, v in clean.items() if v != 0}.items() >= read.items()
+    assert read[("requests_received", "all", "natural_person")] == 14
+    assert ("requests_granted", "all", "commercial_enterprise") not in read
