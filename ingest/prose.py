@@ -490,16 +490,31 @@ def _number(match: re.Match[str]) -> tuple[float, bool] | None:
     return value, approx
 
 
+# 全年 / 年内 / 当年 say "in the year" of the year the sentence names: after 2015年 they mean
+# 2015 (2015年,我县…力争全年…), and this year when no year is written before them (after
+# 去年 they contrast: 去年…300条,全年…2500条).
+_RELATIVE_THIS = frozenset({"全年", "年内", "当年"})
+
+
 def _is_other_year(sentence: str, upto: int, year: int | None) -> bool:
     """True when the last time marker before the figure names another year (2018年, 上年, 去年)."""
     last: re.Match[str] | None = None
+    named: re.Match[str] | None = None  # the last year written as a number
     for m in _TIME_MARK.finditer(sentence, 0, upto):
         last = m
+        if m.group("year"):
+            named = m
+    if last is not None and last.group("this") in _RELATIVE_THIS:
+        last = named
     if last is None or last.group("this"):
         return False
     if last.group("prev"):
         return True
     return year is not None and int(last.group("year")) != year
+
+
+# A target or a forecast is not a figure stated for the year (力争全年主动公开政府信息2500条以上).
+_TARGET = re.compile(r"力争|争取|预计|预期|目标|计划(?:全年|今年|明年|下一?年|年内)")
 
 
 def _is_cumulative(sentence: str, clause: str, start: int, year: int | None) -> bool:
@@ -549,7 +564,7 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                 continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
-                    _is_cumulative(text, clause, left, year):
+                    _is_cumulative(text, clause, left, year) or _TARGET.search(text, 0, at):
                 continue
             if rule.zero:
                 value, approx = 0.0, False

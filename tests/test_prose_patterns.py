@@ -135,6 +135,13 @@ def test_a_channel_share_is_not_the_total():
         ("上年受理政府信息公开申请10件。", "requests_received"),
         ("2016年受理政府信息公开申请9件。", "requests_received"),
         ("上一年度收到行政复议申请2件。", "admin_review_total"),
+        # 全年 / 年内 after a year written out are that year's.
+        ("2016年全年主动公开政府信息1000条。", "proactive_total"),
+        ("2016年,我县年内受理政府信息公开申请9件。", "requests_received"),
+        # Targets and forecasts (the first one read as this year's total in a 2014 fixture).
+        ("2018年,我县将继续深化政府信息公开工作,力争全年主动公开政府信息2500条以上。", "proactive_total"),
+        ("力争全年主动公开政府信息2500条以上。", "proactive_total"),
+        ("预计全年受理政府信息公开申请30件。", "requests_received"),
     ],
 )
 def test_trap_yields_nothing(sentence, key):
@@ -150,6 +157,8 @@ def test_trap_yields_nothing(sentence, key):
         ("2016年主动公开政府信息1000条,2017年主动公开政府信息1200条。", "proactive_total", 1200),
         ("截至2017年12月31日,共受理政府信息公开申请9件。", "requests_received", 9),
         ("较去年同期,主动公开政府信息1200条。", "proactive_total", 1200),
+        ("2017年全年主动公开政府信息1200条。", "proactive_total", 1200),
+        ("去年主动公开政府信息300条,全年主动公开政府信息1200条。", "proactive_total", 1200),
     ],
 )
 def test_this_years_figure_next_to_another_years(sentence, key, value):
