@@ -395,6 +395,9 @@ class _Index:
     names: dict[str, tuple[tuple[str, ...], str]]  # piece → (codes, kind)
     lengths: dict[str, tuple[int, ...]]  # first two characters → name lengths, longest first
     by_year: dict[str, dict[int, tuple[str, ...]]]  # historical name → {year: codes then}
+    # A current name that other divisions bore before a rename (桥西区: today's 石家庄/张家口
+    # districts, and 邢台's 信都区 until 2020) → those divisions' codes today.
+    shadowed: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -418,19 +421,29 @@ def _index() -> _Index:
 
     # Former names: the code's successor today, or the old code itself when there is none.
     former: dict[str, set[str]] = {}
+    shadowed: dict[str, set[str]] = {}
     by_year: dict[str, dict[int, set[str]]] = {}
     successor = _current_code_of()
     for code, years in _historical_names().items():
         for year, name in years.items():
             by_year.setdefault(name, {}).setdefault(year, set()).add(code)
-            if name in full:
-                continue  # a current name wins; the year decides (see _historical_reading)
             target = code if code in current else (successor.get(code) or code)
+            if name in full:
+                # A current name wins; the year decides (see _historical_reading), or the
+                # province/prefecture the text names (see _best_in_segment).
+                shadowed.setdefault(name, set()).add(target)
+                continue
             former.setdefault(name, set()).add(target)
     for change in _changes():
-        if change.change in ("zone", "missing_current") or change.old_name in full:
+        if change.change in ("zone", "missing_current"):
             continue
-        former.setdefault(change.old_name, set()).add(change.new_code or change.old_code)
+        target = change.new_code or change.old_code
+        (shadowed if change.old_name in full else former).setdefault(change.old_name, set()).add(target)
+    for name, codes in full.items():
+        for code in codes:
+            for other in _former_names_map().get(code, ()):
+                if other in full and other != name:
+                    shadowed.setdefault(other, set()).add(code)
     zone_names = {current[c]: (h,) for c, h in zones.items() if c in current}
 
     names: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -445,6 +458,7 @@ def _index() -> _Index:
         names,
         {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
         {n: {y: tuple(sorted(c)) for y, c in ys.items()} for n, ys in by_year.items()},
+        {n: tuple(sorted(c - full[n])) for n, c in shadowed.items() if c - full[n]},
     )
 
 
@@ -505,7 +519,13 @@ def _context_counts(lines: list[str]) -> Counter[str]:
             for code in m.codes:
                 if regions[code].level != "county":
                     counts[code] += 1
+                    counts[_NAMED + code] += 1
     return counts
+
+
+# Key prefix, in a context Counter, of a province/prefecture named by its own name (not through
+# a county in it): what tells a renamed division from today's holder of its name (_shadowed_reading).
+_NAMED = "="
 
 
 def _narrow(codes: tuple[str, ...], context: Counter[str], text: str = "") -> tuple[str, ...]:
@@ -611,6 +631,8 @@ def _best_in_segment(segment: str, context: Counter[str], allow_short: bool) -> 
     for m in mentions:
         following = segment[m.end : m.end + 4]
         codes = _narrow(m.codes, local, m.text if m.exact else m.text + following[:2])
+        if m.exact and (renamed := _shadowed_reading(m.text, codes, local)):
+            codes, m = (renamed,), Mention(m.start, m.end, m.text, (renamed,), True, "former")
         if len(codes) == 1:
             resolved.append((codes[0], m))
         else:
@@ -625,6 +647,33 @@ def _best_in_segment(segment: str, context: Counter[str], allow_short: bool) -> 
     if last_ambiguous is not None and last_ambiguous[0].exact:
         return _SegmentResult(None, last_ambiguous[0], last_ambiguous[1])
     return None
+
+
+def _shadowed_reading(name: str, codes: tuple[str, ...], context: Counter[str]) -> str | None:
+    """The renamed county-level division a current name meant, when the text names its prefecture.
+
+    桥西区 is today a district of 石家庄 and of 张家口, and was 邢台's 信都区 until 2020: a
+    report naming 邢台市 and no prefecture of today's 桥西区 is 信都区's. Only when the text
+    names (by their own names) the prefecture, else the province, of exactly one renamed
+    division more than those of any current holder.
+    """
+    shadow = _index().shadowed.get(name)
+    if not shadow:
+        return None
+    regions = _regions()
+    if any(regions[c].level != "county" for c in codes):
+        return None
+
+    def support(code: str) -> tuple[int, int]:
+        """How often the text names the code's prefecture and province by their own names."""
+        r = regions[code]
+        return context.get(_NAMED + (r.prefecture_code or ""), 0), context.get(_NAMED + r.province_code, 0)
+
+    held = max((support(c) for c in codes), default=(0, 0))
+    scored = [(support(c), c) for c in shadow if regions[c].level == "county"]
+    best = max((sc for sc, _ in scored), default=(0, 0))
+    found = [c for sc, c in scored if sc == best]
+    return found[0] if best > held and len(found) == 1 else None
 
 
 _WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心)")

@@ -122,6 +122,37 @@ def test_historical_name_resolves_to_current_code():
 
 
 @pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # 桥西区 is today a district of 石家庄 (130104) and of 张家口 (130703); 邢台's 桥西区
+        # was renamed 信都区 (130503) in 2020. The prefecture the text names tells them apart.
+        ("桥西区2018年政府信息公开工作年度报告\n邢台市桥西区人民政府", "130503"),
+        ("桥西区2018年政府信息公开工作年度报告\n石家庄市桥西区人民政府", "130104"),
+        ("桥西区2018年政府信息公开工作年度报告\n张家口市桥西区人民政府", "130703"),
+        # 南关区 is today 长春's alone; 开封's (now 禹王台区, 410205) was renamed in 2005.
+        ("南关区2004年政府信息公开工作年度报告\n开封市南关区人民政府", "410205"),
+        ("南关区2019年政府信息公开工作年度报告\n长春市南关区人民政府", "220102"),
+        ("南关区2019年政府信息公开工作年度报告", "220102"),
+        # A province named is enough when no current holder's is: 重庆市双桥区 (now 大足区).
+        ("双桥区2010年政府信息公开工作年度报告\n重庆市双桥区人民政府", "500111"),
+        # A prefecture that bears the name itself keeps it (日喀则市, not the county-level city).
+        ("日喀则市2019年政府信息公开工作年度报告\n西藏自治区日喀则市人民政府", "540200"),
+    ],
+)
+def test_a_renamed_division_whose_name_another_bears_today(text, code):
+    match, issues = resolve_region_with_issues(_lines(text), int(text[3:7]) if text[3:7].isdigit() else None)
+    assert match.code == code
+    renamed = [i for i in issues if i.code == "region_renamed"]
+    assert bool(renamed) == (code in ("130503", "410205", "500111"))
+
+
+def test_a_renamed_name_stays_ambiguous_without_its_prefecture():
+    match, issues = resolve_region_with_issues(_lines("桥西区2018年政府信息公开工作年度报告"), 2018)
+    assert match.code is None
+    assert [i.code for i in issues] == ["region_ambiguous"]
+
+
+@pytest.mark.parametrize(
     ("issuer", "end", "kind"),
     [
         ("郏县人民政府", 2, "government"),
