@@ -27,6 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from ingest.models import ParseIssue, RegionMatch
+from ingest.text import to_simplified
 
 _DATA = Path(__file__).with_name("data")
 # Suffixes stripped to form short names (郏县 → 郏, 阿克苏地区 → 阿克苏); longest first.
@@ -451,6 +452,12 @@ def _index() -> _Index:
         for name, codes in table.items():
             if len(name) >= 2:
                 names[name] = (tuple(sorted(codes)), kind)  # later (more official) kinds win
+    # Report text is converted to simplified characters, and the converter also rewrites a few
+    # characters that are simplified already in a place name (乾县 -> 干县): read those forms too.
+    for name, entry in list(names.items()):
+        converted = to_simplified(name)
+        if converted != name and converted not in names:
+            names[converted] = entry
     lengths: dict[str, set[int]] = {}
     for name in names:
         lengths.setdefault(name[:2], set()).add(len(name))

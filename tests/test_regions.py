@@ -146,6 +146,17 @@ def test_a_renamed_division_whose_name_another_bears_today(text, code):
     assert bool(renamed) == (code in ("130503", "410205", "500111"))
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("乾县人民政府2021年政府信息公开工作年度报告", "610424"),
+    ("乾安县2020年政府信息公开工作年度报告\n松原市乾安县人民政府", "220723"),
+])
+def test_names_the_simplified_conversion_rewrites_still_resolve(text, code):
+    # The traditional-to-simplified converter turns 乾 into 干 (乾县 -> 干县); 干安县 even read
+    # as 安县, the former name of 绵阳's 安州区.
+    match = resolve_region(normalize_text(text))
+    assert (match.code, match.name) == (code, text[: text.index("县") + 1])
+
+
 def test_a_renamed_name_stays_ambiguous_without_its_prefecture():
     match, issues = resolve_region_with_issues(_lines("桥西区2018年政府信息公开工作年度报告"), 2018)
     assert match.code is None
