@@ -428,6 +428,27 @@ def _drop_label_only_lines(row: _Row) -> list[Token]:
             if not (t.kind == "blank" and t.cell.line in multi and t.cell.line not in keep_lines)]
 
 
+def _drop_layout_blanks(rows: list[_Row], tokens: list[Token]) -> list[_Row]:
+    """Rows without the empty cells of a tab/pipe column that no row fills, left of the figures.
+
+    An HTML table flattened one tab per grid column prints a label or unit cell spanning two
+    columns as the cell and an empty one (指标\t\t单位\t\t统计数): read as a figure column,
+    that empty cell pushed every figure out of the form's columns. A column is layout when no
+    row prints a figure or unit in it, no header names a value column there, and the row's
+    figures stand to its right (an empty 历年累计 column after the figures stays a column).
+    """
+    filled = {t.cell.col for r in rows for t in r.rest if t.kind in ("value", "unit")}
+    filled |= {t.cell.col for t in tokens if t.kind == "header" and t.column}
+    out = []
+    for r in rows:
+        right = max((t.cell.col for t in r.rest if t.kind == "value" and t.cell.line == r.label.cell.line),
+                    default=-1)
+        rest = [t for t in r.rest if not (t.kind == "blank" and t.cell.col not in filled
+                                          and t.cell.line == r.label.cell.line and 0 < t.cell.col < right)]
+        out.append(r if len(rest) == len(r.rest) else _Row(r.row, r.label, rest))
+    return out
+
+
 def _row_slots(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token], str | None]:
     """The row's figure and blank cells in order (unit cell and trailing blanks dropped), and its unit."""
     unit = None
@@ -577,7 +598,7 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     header_tokens = [t for t in doc_tokens if t.kind == "header" and max(0, start - 30) < t.cell.line <= start]
 
     issues: list[ParseIssue] = []
-    rows = _assign(tokens, form, issues, lines)
+    rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
     n_cols, has_unit = detect_columns(header_tokens + tokens, rows)
     columns = _columns(form, n_cols)
 

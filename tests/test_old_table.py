@@ -398,3 +398,44 @@ def test_extra_previous_year_column_is_read_by_position() -> None:
     assert _parsed(result) == {(FORM.row(k).indicator_code, FORM.row(k).channel_code, "this_year"):
                                float(v.split("\t")[0]) for k, _, v in rows}
     assert any(i.code == "extra_value_columns" for i in result.issues)
+
+
+def _spanned(text: str, where: str) -> str:
+    """The pipe table of the 2019 sample as tab rows in which a label or unit cell spans two
+    grid columns, the span flattened to the cell and an empty one (HTML colspan)."""
+    out = []
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.count("|") >= 2 else None
+        if not cells:
+            out.append(line)
+            continue
+        if where in ("label", "both"):
+            cells = [cells[0], "", *cells[1:]]
+        if where in ("unit", "both"):
+            k = 3 if where == "both" else 2
+            cells = [*cells[:k], "", *cells[k:]]
+        out.append("\t".join(cells))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("where", ["label", "unit", "both"])
+def test_cells_spanning_two_grid_columns_leave_layout_columns(where):
+    # 指标\t\t单位\t统计数: the empty cell of a spanned label (or unit) was read as the value
+    # column, and every one of the sample's 58 table figures was lost.
+    text = (RAW / "001_26e5e647c1fabd57.txt").read_text(encoding="utf-8")
+    clean = _parsed(parse_old_table(normalize_text(text)))
+    assert len(clean) == 58
+    spanned = _spanned(text, where)
+    assert spanned != text
+    assert _parsed(parse_old_table(normalize_text(spanned))) == clean
+
+
+def test_an_empty_cumulative_column_after_the_figures_stays_a_column():
+    rows = [("proactive_total", "条", "1200\t"), ("requests_received", "件", "5\t"),
+            ("admin_review_total", "件", "0\t"), ("admin_litigation_total", "件", "0\t"),
+            ("fees_collected", "万元", "0\t"), ("special_funds", "万元", "3.5\t"), ("trainees", "人次", "300\t")]
+    result = parse_old_table(_tab_table(rows, header="统计指标\t单位\t统计数\t历年累计"))
+    assert result is not None
+    assert {f.indicator_code: f.value for f in result.facts} == {
+        "proactive_total": 1200, "requests_received": 5, "admin_review_total": 0, "admin_litigation_total": 0,
+        "fees_collected": 0, "special_funds": 3.5, "trainees": 300}
