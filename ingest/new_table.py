@@ -37,7 +37,7 @@ from ingest.new_table_repair import (
     row_candidates,
     row_violated,
 )
-from ingest.numbers import BLANK_CELLS, CELL_UNITS, parse_number_cell
+from ingest.numbers import BLANK_CELLS, CELL_UNITS, ocr_digits, parse_number_cell
 from ingest.text import WORDING_CACHE_SIZE
 
 FORM_CODES = ("new_2021", "new_2019")
@@ -234,8 +234,9 @@ _ZERO_CHARACTERS = frozenset("〇零○")  # a zero written as a character, alon
 
 
 def _value_piece(piece: str) -> str | None:
-    """A figure as printed, normalised ('减3' -> '-3', '14件' -> '14', '〇' -> '0'); None when the
-    piece is not a figure."""
+    """A figure as printed, normalised ('减3' -> '-3', '14件' -> '14', '〇' -> '0', OCR's '1O' ->
+    '10'); None when the piece is not a figure."""
+    piece = ocr_digits(piece)
     m = _CHANGE_RE.match(piece)
     if m:
         return ("-" if m.group(1).startswith("减") else "") + m.group(2)

@@ -47,6 +47,17 @@ def parse_cn_numeral(text: str) -> float | None:
             return None
 
 
+# OCR misreads 0 as O/o and 1 as l/I inside a run of digits (1O752, l2); such a cell, with at
+# least one true digit, is that number. Only whole cells: a label never reads as digits.
+_OCR_DIGIT_RUN = re.compile(r"[\dOoIl]*\d[\dOoIl]*")
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def ocr_digits(cell: str) -> str:
+    """The cell with O/o/I/l read as 0/1 when it is a digit run OCR misread, else unchanged."""
+    return cell.translate(_OCR_DIGITS) if _OCR_DIGIT_RUN.fullmatch(cell) and not cell.isdigit() else cell
+
+
 # Units a table cell may print after its figure (14件, 104.17万元); the form states the unit.
 CELL_UNITS = r"(?:条|件|次|人次|人|个|篇|项|元|万元)"
 

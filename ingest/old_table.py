@@ -35,7 +35,7 @@ from functools import lru_cache
 from ingest.forms import Form, FormRow, fact_key, get_form
 from ingest.layout import Cell, read_cells
 from ingest.models import Fact, ParseIssue, TableResult
-from ingest.numbers import Number, parse_number_cell
+from ingest.numbers import Number, ocr_digits, parse_number_cell
 from ingest.old_table_repair import Figure, Reading, RowReadings, digit_splits, ordered, placements, resolve
 from ingest.text import WORDING_CACHE_SIZE
 
@@ -207,7 +207,7 @@ def _classify_text(text: str, form_code: str) -> Token:
         return Token("header", cell, text, column=column)
     if compact in UNITS:
         return Token("unit", cell, text, unit=compact)
-    value = parse_value(compact)
+    value = parse_value(ocr_digits(compact))
     if value is not None:
         return Token("value", cell, text, number=value[0], unit=value[1])
     core = normalize_label(text)

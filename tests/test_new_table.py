@@ -347,6 +347,8 @@ def test_a_blank_first_figure_stays_blank_when_no_label_column_is_empty():
     pytest.param(lambda cell: "〇" if cell == "0" else cell, id="zero written 〇"),
     pytest.param(lambda cell: cell + "件" if cell.isdigit() and cell != "0" else cell, id="unit after the figure"),
     pytest.param(lambda cell: cell + " 件" if cell.isdigit() else cell, id="unit after a space"),
+    pytest.param(lambda cell: cell.replace("1", "l").replace("0", "O") if cell.isdigit() and len(cell) > 1 else cell,
+                 id="OCR letters for 0 and 1"),
 ])
 def test_figures_written_with_a_unit_or_as_a_character_read_the_same(rewrite):
     # The old-form parser read these through ingest.numbers.parse_number_cell; the 2019+ parser
