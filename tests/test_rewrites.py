@@ -1,0 +1,101 @@
+"""The samples' tables rewritten the ways real files flatten tables: the figures must not change.
+
+Each rewrite turns every table row of a sample (a tab or pipe line) into another layout. For
+the layouts the parsers read, the table figures must be exactly the clean parse's. For the
+layouts they do not (or only in part) read, figures may be lost, with parse issues, but no
+figure may come out *changed*: a wrong figure is silent, a lost one is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ingest.layout import split_line
+from ingest.parse import parse_report
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+TABLE_SAMPLES = ["001_26e5e647c1fabd57.txt", "002_2baf5ee0490418e5.txt"]  # pipes (old form), tabs (2021 form)
+
+
+def _rows(rewrite: Callable[[list[str]], str]) -> Callable[[str], str]:
+    """A text rewrite applying `rewrite` to the cells of every table row."""
+    def apply(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            cells = split_line(line) if ("\t" in line or "|" in line) else []
+            out.append(rewrite(cells) if len(cells) >= 2 else line)
+        return "\n".join(out)
+    return apply
+
+
+def _ocr(cell: str) -> str:
+    return cell.replace("1", "l").replace("0", "O") if cell.isdigit() and len(cell) > 1 else cell
+
+
+# Read exactly as the clean table.
+SAME: dict[str, Callable[[str], str]] = {
+    "tabs, no outer bars": _rows(lambda c: "\t".join(c) + "\t"),
+    "pipes": _rows(lambda c: "| " + " | ".join(c) + " |"),
+    "pipe ending only": _rows(lambda c: " | ".join(c) + " |"),
+    "full-width bars": _rows(lambda c: "｜".join(c)),
+    "box drawing": _rows(lambda c: "│" + "│".join(c) + "│"),
+    "box drawing with rules": _rows(lambda c: "├────┼────┤\n│" + "│".join(c) + "│"),
+    "markdown separators": _rows(lambda c: "|" + "|".join(c) + "|\n|" + "---|" * len(c)),
+    "full-width spaces": _rows(lambda c: "\u3000\u3000".join(c)),
+    "non-breaking spaces": _rows(lambda c: "\u00a0\u00a0\u00a0".join(c)),
+    "figures with a decimal zero": _rows(lambda c: "\t".join(re.sub(r"^(\d+)$", r"\1.0", x) for x in c)),
+    "unit after a space": _rows(lambda c: "\t".join(x + " 件" if x.isdigit() else x for x in c)),
+    "OCR letters in figures": _rows(lambda c: "\t".join(_ocr(x) for x in c)),
+    "empty cells after the row": _rows(lambda c: "\t".join([*c, "", ""])),
+    "an empty cell before the row": _rows(lambda c: "\t".join(["", *c])),
+}
+# May lose figures (recorded as issues), never change one.
+NOT_WRONG: dict[str, Callable[[str], str]] = {
+    "comma-separated": _rows(lambda c: ",".join(c)),
+    "quoted comma-separated": _rows(lambda c: ",".join(f'"{x}"' for x in c)),
+    "semicolons": _rows(lambda c: ";".join(c)),
+    "a dash for every zero": _rows(lambda c: "\t".join("—" if x == "0" else x for x in c)),
+    "label: figures": _rows(lambda c: c[0] + ":" + " ".join(c[1:])),
+    "two tabs between cells": _rows(lambda c: "\t\t".join(c)),
+    "label spanning two columns": _rows(lambda c: "\t".join([c[0], "", *c[1:]])),
+    "second cell spanning two columns": _rows(lambda c: "\t".join([*c[:2], "", *c[2:]])),
+}
+
+
+def _table_figures(name: str, text: str) -> dict[tuple[str, str, str], float]:
+    return {f.key: f.value for f in parse_report(name, text).facts if f.source == "table"}
+
+
+@pytest.fixture(scope="module")
+def clean() -> dict[str, tuple[str, dict[tuple[str, str, str], float]]]:
+    out = {}
+    for name in TABLE_SAMPLES:
+        text = (RAW / name).read_text(encoding="utf-8")
+        out[name] = (text, _table_figures(name, text))
+        assert len(out[name][1]) >= 58
+    return out
+
+
+@pytest.mark.parametrize("rewrite", sorted(SAME))
+@pytest.mark.parametrize("sample", TABLE_SAMPLES, ids=lambda n: n[:3])
+def test_layouts_read_the_same_figures(clean, sample: str, rewrite: str) -> None:
+    text, figures = clean[sample]
+    rewritten = SAME[rewrite](text)
+    assert rewritten != text
+    assert _table_figures(sample, rewritten) == figures
+
+
+@pytest.mark.parametrize("rewrite", sorted(NOT_WRONG))
+@pytest.mark.parametrize("sample", TABLE_SAMPLES, ids=lambda n: n[:3])
+def test_other_layouts_never_change_a_figure(clean, sample: str, rewrite: str) -> None:
+    text, figures = clean[sample]
+    rewritten = NOT_WRONG[rewrite](text)
+    assert rewritten != text
+    read = _table_figures(sample, rewritten)
+    changed = {k: (figures[k], v) for k, v in read.items() if k in figures and v != figures[k]}
+    invented = {k: v for k, v in read.items() if k not in figures}
+    assert not changed and not invented
