@@ -39,6 +39,8 @@ _FILL = r"(?:的)?(?:数量|总数|总量|件数|数)?(?:共|共计|合计|总�
 # Any few characters within one clause (no digits, so no other figure in between).
 _GAP = r"[^,,。;;:\d]{{0,{n}}}?"
 _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经)"
+# A zero stated after the subject: 行政复议、行政诉讼均为零; 申请数量为0.
+_IS_ZERO = r"(?:数量|总数|件数|数|量)?(?:均|都|皆|也)?(?:为|是)\s*(?:零|0)(?![\d.])(?:件)?"
 _REQ = (
     r"(?:政府信息公开申请|信息公开申请|公开申请|政府信息依申请公开(?:申请|事项)?"
     r"|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|申请公开(?:政府信息)?(?:的)?(?:申请|事项)?)"
@@ -65,7 +67,7 @@ _HEADING = re.compile(
 _NOTHING = re.compile(r"^\s*[((]?(?:无|暂无|没有|无相关情况|无此类情况|无相关数据)[))]?\s*[。.]?\s*$")
 _HAS_NUMBER = re.compile(rf"[\d{_CN}]")
 _HAS_DIGIT = re.compile(rf"[\d{_CN}]")
-_HAS_NEGATION = re.compile(r"未|没有|无|不|免")
+_HAS_NEGATION = re.compile(r"未|没有|无|不|免|零|为\s*0(?![\d.])")
 
 
 def _rx(template: str, units: str) -> re.Pattern[str]:
@@ -78,6 +80,7 @@ def _rx(template: str, units: str) -> re.Pattern[str]:
         .replace("{CH}", _CHANNEL_WORDS)
         .replace("{G}", _GAP.format(n=16))
         .replace("{LONG}", _GAP.format(n=30))
+        .replace("{IS_ZERO}", _IS_ZERO)
         .replace("{NEG}", _NEG)
     )
 
@@ -112,10 +115,15 @@ _PROACTIVE_CHANNELS = (
     (r"微信|公众号", "wechat"),
 )
 _OPEN = re.compile(r"公开")
+# Staff figures: in a sentence or section about disclosure, or under a heading about the
+# disclosure body's staff (七、机构建设及人员情况, 六、工作人员及收费情况).
+_STAFF_CONTEXT = re.compile(r"公开|机构建设|人员(?:情况|配备|配置|及)|队伍建设")
 _REQUEST_CONTEXT = re.compile(r"申请|答复")
 _APPLICATION_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
 _NOT_REQUESTS = re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼")
 _OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
+# A zero said of an outcome or a rate (复议纠错率为零) is not a zero count of cases.
+_NOT_A_COUNT_OF_CASES = re.compile(r"\d+\s*[件起宗]|纠错|维持|撤销|驳回|其他|尚未审结|结果|率|比例")
 
 
 def _outcomes(subject: str, prefix: str) -> tuple[Rule, ...]:
@@ -187,6 +195,8 @@ RULES: tuple[Rule, ...] = (
         exclude=re.compile(r"复议|诉讼|费|\d+\s*件|查阅点|备案"),
         zero=True,
     ),
+    Rule("requests_received", "件", (_rx(r"{REQ}{G}{IS_ZERO}", "件"),),
+         exclude=re.compile(r"复议|诉讼|费|\d+\s*件|查阅点|备案|率|比例|答复|办结|结转"), zero=True),
     Rule(
         "requests_carried_over", "件",
         (_rx(r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{F}{N}", "件"),),
@@ -249,6 +259,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("admin_review_total", "件", (_rx(r"{NEG}{LONG}复议", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
+    Rule("admin_review_total", "件", (_rx(r"复议{LONG}{IS_ZERO}", "件"),), exclude=_NOT_A_COUNT_OF_CASES, zero=True),
     *_outcomes("复议", "admin_review"),
     Rule(
         "admin_litigation_total", "件",
@@ -261,6 +272,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("admin_litigation_total", "件", (_rx(r"{NEG}{LONG}诉讼", "件"),),
          exclude=re.compile(r"\d+\s*[件起宗]"), zero=True),
+    Rule("admin_litigation_total", "件", (_rx(r"诉讼{LONG}{IS_ZERO}", "件"),), exclude=_NOT_A_COUNT_OF_CASES, zero=True),
     *_outcomes("诉讼", "admin_litigation"),
     Rule(
         "fees_collected", "万元",
@@ -287,13 +299,13 @@ RULES: tuple[Rule, ...] = (
         "staff_fulltime", "人",
         (_rx(r"专职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
         exclude=re.compile(r"培训|参加|接待|查阅"),
-        requires=_OPEN,
+        requires=_STAFF_CONTEXT,
     ),
     Rule(
         "staff_parttime", "人",
         (_rx(r"(?<!专)兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
         exclude=re.compile(r"培训|参加|接待|查阅"),
-        requires=_OPEN,
+        requires=_STAFF_CONTEXT,
     ),
     Rule(
         "staff_total", "人",
@@ -303,7 +315,7 @@ RULES: tuple[Rule, ...] = (
             _rx(r"专兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
         ),
         exclude=re.compile(r"培训|参加|接待|查阅|窗口"),
-        requires=_OPEN,
+        requires=_STAFF_CONTEXT,
     ),
     Rule(
         "reading_points", "个",
@@ -592,12 +604,23 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
             )
 
 
+# A heading (or a short lead-in) and its answer on one line: 六、复议、诉讼情况:无。
+_INLINE_NOTHING = re.compile(r"^(?P<head>[^。;!?]{2,40}?)\s*:\s*(?:无|暂无|没有|均无)\s*[。.]?\s*$")
+
+
 def _heading_zeros(lines: list[str]) -> Iterator[Fact]:
-    """'无' alone under a heading such as 六、复议、诉讼和申诉情况 states a zero."""
+    """'无' alone under a heading such as 六、复议、诉讼和申诉情况, or after it on its line, states a zero."""
     heading: tuple[int, str] | None = None
     for i, line in enumerate(lines):
         s = line.strip()
         if not s:
+            continue
+        inline = _INLINE_NOTHING.match(s)
+        if inline:
+            for pattern, indicator in _HEADING_ZEROS:
+                if pattern.search(inline["head"]):
+                    yield Fact(indicator, 0.0, _UNIT_OF[indicator], "narrative", i + 1, s)
+            heading = None
             continue
         if _NOTHING.match(s) and heading is not None:
             for pattern, indicator in _HEADING_ZEROS:

@@ -223,3 +223,36 @@ def test_wordings_found_by_rewriting_the_samples(sentence, key, value):
 def test_a_total_since_the_regulations_is_still_cumulative():
     # 以来 after anything but this year keeps its meaning: the figure is not this year's.
     assert "requests_received" not in _facts("《条例》实施以来共受理政府信息公开申请120件。")
+
+
+@pytest.mark.parametrize(
+    ("text", "zeros"),
+    [
+        # a zero stated after its subject
+        ("行政复议、行政诉讼均为零。", {"admin_review_total", "admin_litigation_total"}),
+        ("行政复议案件为0件，行政诉讼案件为0件。", {"admin_review_total", "admin_litigation_total"}),
+        ("依申请公开数量为0。", {"requests_received"}),
+        ("收到政府信息公开申请为零。", {"requests_received"}),
+        # a heading answered on its own line
+        ("五、因政府信息公开申请提起行政复议、行政诉讼的情况：无", {"admin_review_total", "admin_litigation_total"}),
+        ("六、政府信息公开收费及减免情况:无。", {"fees_collected"}),
+        ("四、依申请公开政府信息情况：无。", {"requests_received"}),
+        # a zero said of a rate or an outcome is no zero count of cases
+        ("复议纠错率为零。", set()),
+        ("行政复议被纠错数为零。", set()),
+        ("政府信息公开申请答复率为零。", set()),
+        ("二、主动公开情况：无", set()),
+    ],
+)
+def test_zeros_stated_after_the_subject(text, zeros):
+    facts = _facts(text)
+    assert {k for k, (v, _) in facts.items() if v == 0} == zeros
+    assert all(v == 0 for v, _ in facts.values())
+
+
+def test_staff_under_a_heading_about_the_staff():
+    text = "七、机构建设及人员情况\n现有专职工作人员1名，兼职工作人员3名。"
+    facts = _facts(text)
+    assert (facts["staff_fulltime"][0], facts["staff_parttime"][0]) == (1, 3)
+    # Elsewhere, staff of other work are not the disclosure staff.
+    assert "staff_fulltime" not in _facts("三、脱贫攻坚\n全县有专职扶贫工作人员50名。")
