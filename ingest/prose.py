@@ -145,7 +145,12 @@ def _outcomes(subject: str, prefix: str) -> tuple[Rule, ...]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "proactive_total", "条",
-        (_rx(r"{PRO}{F}{N}", "条|件"), _rx(r"主动公开(?:了)?{F}{N}(?:各类|各项)?(?:政府|政务)?信息", "条")),
+        (
+            _rx(r"{PRO}{F}{N}", "条|件|项"),
+            _rx(r"主动公开(?:了)?{F}{N}(?:各类|各项)?(?:政府|政务)?信息", "条"),
+            # 全年共公开政府信息3256条,其中主动公开3200条
+            _rx(r"其中\s*,?\s*主动公开(?:了)?{F}{N}", "条|件|项"),
+        ),
         exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
         channel_words=_PROACTIVE_CHANNELS,
     ),

@@ -214,6 +214,9 @@ def test_every_prose_indicator_is_declared_by_a_form_with_the_same_unit():
         # 今年以来 ("since the start of this year") is this year, not a cumulative total
         ("今年以来共主动公开各类政府信息456条。", "proactive_total", 456),
         ("本年以来共受理政府信息公开申请12件。", "requests_received", 12),
+        # the proactive share of a total, and items counted in 项
+        ("全年共公开政府信息3256条,其中主动公开3200条。", "proactive_total", 3200),
+        ("主动公开政府信息3256项。", "proactive_total", 3256),
     ],
 )
 def test_wordings_found_by_rewriting_the_samples(sentence, key, value):
