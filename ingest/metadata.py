@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 
 from ingest.models import ParseIssue, ReportMeta
-from ingest.numbers import parse_cn_numeral
+from ingest.numbers import ocr_digits, parse_cn_numeral
 from ingest.regions import find_title, resolve_region_with_issues
 
 MIN_YEAR, MAX_YEAR = 2000, 2040
@@ -58,9 +58,17 @@ def _plausible_year(text: str) -> int | None:
     return year if year is not None and MIN_YEAR <= year <= MAX_YEAR else None
 
 
+# A title year OCR misread (2O21, 2Ol9): digits with O/o/I/l among them, before 年.
+_TITLE_YEAR_OCR = re.compile(r"(?<![\dA-Za-z])(2[\dOo][\dOoIl]{2})\s*年")
+
+
 def year_from_title(title: str) -> int | None:
     for m in _TITLE_YEAR.finditer(title):
         year = _plausible_year(m.group(1))
+        if year:
+            return year
+    for m in _TITLE_YEAR_OCR.finditer(title):
+        year = _plausible_year(ocr_digits(m.group(1)))
         if year:
             return year
     return None

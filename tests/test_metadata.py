@@ -108,3 +108,9 @@ def test_title_split_over_two_lines():
     assert meta.year == 2021
     assert meta.region.code == "410425"
     assert meta.region.issuer_kind == "government"
+
+
+@pytest.mark.parametrize(("title", "year"), [("郏县2O21年政府信息公开工作年度报告", 2021),
+                                             ("郏县2Ol9年政府信息公开工作年度报告", 2019)])
+def test_a_title_year_ocr_misread_is_read(title, year):
+    assert year_from_title(title) == year
