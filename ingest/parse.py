@@ -77,6 +77,20 @@ def table_families(lines: list[str]) -> list[str]:
     return [t for t, n in hits.items() if n > 0]
 
 
+# Row labels of one family a text prints, beyond which it prints that family's table even when
+# no figure of it can be read (a layout the parsers do not know, every cell blank). Tables print
+# 30-70 of them; narrative reports that quote a label or two, at most 3 (2,040 reports).
+MIN_TABLE_LABELS = 8
+
+
+def printed_table_family(lines: list[str]) -> tuple[str, int] | None:
+    """(template family, distinct row labels) of the statistics table the text prints, if one."""
+    flat = _label_key("".join(lines))
+    hits = sorted(((sum(1 for key in keys if key in flat), t) for t, keys in anchor_labels().items()), reverse=True)
+    n, family = hits[0]
+    return (family, n) if n >= MIN_TABLE_LABELS and (len(hits) == 1 or hits[1][0] < n) else None
+
+
 def choose_table(lines: list[str]) -> TableResult | None:
     """The table parse with the most figures; the 2019+ form first on ties.
 
@@ -127,6 +141,15 @@ def parse_text(report_id: str, text: str) -> ParsedReport:
         meta.form_code = table.form_code
         facts.extend(_one_per_key(table.facts, issues, "table"))
         issues.extend(table.issues)
+    elif (printed := printed_table_family(lines)) is not None:
+        # The report has a table (its template is a table family) whose figures were not read.
+        meta.template, n_labels = printed
+        issues.append(ParseIssue(
+            "table_figures_unread",
+            f"the text prints {n_labels} row labels of the {printed[0]} statistics table, but no figure of "
+            "it could be read (a layout the parsers do not know, or every cell blank); form_code is unknown",
+            "warning",
+        ))
     prose_facts, prose_issues = extract_prose_facts(lines, meta.year)
     issues.extend(prose_issues)
     facts.extend(_one_per_key(prose_facts, issues, "narrative"))

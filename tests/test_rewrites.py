@@ -102,3 +102,15 @@ def test_other_layouts_never_change_a_figure(clean, sample: str, rewrite: str) -
     changed = {k: (figures[k], v) for k, v in read.items() if k in figures and v != figures[k]}
     invented = {k: v for k, v in read.items() if k not in figures}
     assert not changed and not invented
+
+
+@pytest.mark.parametrize("rewrite", sorted(SAME | NOT_WRONG))
+@pytest.mark.parametrize("sample", TABLE_SAMPLES, ids=lambda n: n[:3])
+def test_every_layout_keeps_the_template(clean, sample: str, rewrite: str) -> None:
+    # A table whose figures are not read is still a table: the report's template is its family
+    # (contract: narrative means no table), with a table_figures_unread issue when none is read.
+    text, figures = clean[sample]
+    report = parse_report(sample, (SAME | NOT_WRONG)[rewrite](text))
+    assert report.meta.template == parse_report(sample, text).meta.template
+    read = [f for f in report.facts if f.source == "table"]
+    assert bool(read) != any(i.code == "table_figures_unread" for i in report.issues)
