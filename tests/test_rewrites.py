@@ -114,3 +114,56 @@ def test_every_layout_keeps_the_template(clean, sample: str, rewrite: str) -> No
     assert report.meta.template == parse_report(sample, text).meta.template
     read = [f for f in report.facts if f.source == "table"]
     assert bool(read) != any(i.code == "table_figures_unread" for i in report.issues)
+
+
+# --------------------------------------------------------------------------- whole reports
+
+ALL_SAMPLES = sorted(p.name for p in RAW.glob("*.txt"))
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def _html(text: str) -> str:
+    rows = []
+    for line in text.split("\n"):
+        cells = split_line(line) if ("\t" in line or "|" in line) else []
+        rows.append("<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+                    if len(cells) >= 2 else f"<p>{line}</p>")
+    return "<html><body>" + "\n".join(rows) + "</body></html>"
+
+
+# Encodings and character forms of a whole report: bytes in, the same report out.
+WHOLE: dict[str, Callable[[str], bytes]] = {
+    "GB18030": lambda t: t.encode("gb18030"),
+    "UTF-16 with BOM": lambda t: t.encode("utf-16"),
+    "UTF-8 with BOM": lambda t: b"\xef\xbb\xbf" + t.encode(),
+    "CRLF line ends": lambda t: t.replace("\n", "\r\n").encode(),
+    "CR line ends": lambda t: t.replace("\n", "\r").encode(),
+    "traditional characters": lambda t: _traditional(t).encode(),
+    "full-width digits": lambda t: t.translate(_FULL_WIDTH_DIGITS).encode(),
+    "HTML": lambda t: _html(t).encode(),
+}
+
+
+def _report(name: str, data: bytes) -> tuple:
+    from ingest.text import decode_bytes
+
+    decoded = decode_bytes(data)
+    report = parse_report(name, decoded.text, decoded.error)
+    meta = report.meta
+    return (meta.region.code, meta.year, meta.template, meta.form_code,
+            sorted((f.key, f.value, f.source) for f in report.facts))
+
+
+@pytest.mark.parametrize("rewrite", sorted(WHOLE))
+@pytest.mark.parametrize("sample", ALL_SAMPLES, ids=lambda n: n[:3])
+def test_whole_report_encodings_and_character_forms_read_the_same(sample: str, rewrite: str) -> None:
+    text = (RAW / sample).read_text(encoding="utf-8")
+    clean = _report(sample, text.encode())
+    assert clean[0] and clean[1]
+    assert _report(sample, WHOLE[rewrite](text)) == clean
