@@ -919,6 +919,8 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
         kind, level = "special_zone", region.level
     else:
         kind, level = _issuer_kind_and_level(issuer, mention.text, region.level)
+    if issuer and mention.text != region.name and to_simplified(region.name) == mention.text:
+        issuer = issuer.replace(mention.text, region.name)  # 干县人民政府 is 乾县人民政府
     return RegionMatch(code, region.name, level, issuer_name=issuer, issuer_kind=kind,
                        matched_text=mention.text, source_line=idx + 1), issues
 

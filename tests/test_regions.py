@@ -154,7 +154,9 @@ def test_names_the_simplified_conversion_rewrites_still_resolve(text, code):
     # The traditional-to-simplified converter turns 乾 into 干 (乾县 -> 干县); 干安县 even read
     # as 安县, the former name of 绵阳's 安州区.
     match = resolve_region(normalize_text(text))
-    assert (match.code, match.name) == (code, text[: text.index("县") + 1])
+    name = text[: text.index("县") + 1]
+    assert (match.code, match.name) == (code, name)
+    assert match.issuer_name is not None and match.issuer_name.startswith(name)
 
 
 def test_a_renamed_name_stays_ambiguous_without_its_prefecture():
