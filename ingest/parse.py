@@ -67,10 +67,15 @@ def anchor_labels() -> dict[str, frozenset[str]]:
             for t, keys in labels.items()}
 
 
+def label_hits(lines: list[str]) -> dict[str, int]:
+    """Per template family, how many of its distinctive row labels the text prints."""
+    flat = _label_key("".join(lines))
+    return {t: sum(1 for key in keys if key in flat) for t, keys in anchor_labels().items()}
+
+
 def table_families(lines: list[str]) -> list[str]:
     """Template families whose tables the text may hold; both when the evidence is thin."""
-    flat = _label_key("".join(lines))
-    hits = {t: sum(1 for key in keys if key in flat) for t, keys in anchor_labels().items()}
+    hits = label_hits(lines)
     likely = [t for t, n in hits.items() if n >= MIN_ANCHOR_HITS]
     if likely:
         return likely
@@ -85,8 +90,7 @@ MIN_TABLE_LABELS = 8
 
 def printed_table_family(lines: list[str]) -> tuple[str, int] | None:
     """(template family, distinct row labels) of the statistics table the text prints, if one."""
-    flat = _label_key("".join(lines))
-    hits = sorted(((sum(1 for key in keys if key in flat), t) for t, keys in anchor_labels().items()), reverse=True)
+    hits = sorted(((n, t) for t, n in label_hits(lines).items()), reverse=True)
     n, family = hits[0]
     return (family, n) if n >= MIN_TABLE_LABELS and (len(hits) == 1 or hits[1][0] < n) else None
 
