@@ -530,7 +530,8 @@ def _is_other_year(sentence: str, upto: int, year: int | None) -> bool:
     return year is not None and int(last.group("year")) != year
 
 
-# A target or a forecast is not a figure stated for the year (力争全年主动公开政府信息2500条以上).
+# A target or a forecast is not a figure stated for the year (力争全年主动公开政府信息2500条以上),
+# when its clause says so: 紧紧围绕年度工作目标,全年主动公开… states one.
 _TARGET = re.compile(r"力争|争取|预计|预期|目标|计划(?:全年|今年|明年|下一?年|年内)")
 
 
@@ -581,7 +582,7 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                 continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
-                    _is_cumulative(text, clause, left, year) or _TARGET.search(text, 0, at):
+                    _is_cumulative(text, clause, left, year) or _TARGET.search(text, left, at):
                 continue
             if rule.zero:
                 value, approx = 0.0, False

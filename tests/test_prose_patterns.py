@@ -159,6 +159,8 @@ def test_trap_yields_nothing(sentence, key):
         ("较去年同期,主动公开政府信息1200条。", "proactive_total", 1200),
         ("2017年全年主动公开政府信息1200条。", "proactive_total", 1200),
         ("去年主动公开政府信息300条,全年主动公开政府信息1200条。", "proactive_total", 1200),
+        # a target named in another clause is not this figure's
+        ("紧紧围绕年度工作目标,全年主动公开政府信息1200条。", "proactive_total", 1200),
     ],
 )
 def test_this_years_figure_next_to_another_years(sentence, key, value):
