@@ -361,7 +361,7 @@ RULES: tuple[Rule, ...] = (
 _HEADING_ZEROS = (
     (re.compile(r"复议"), "admin_review_total"),
     (re.compile(r"诉讼"), "admin_litigation_total"),
-    (re.compile(r"收费|费用"), "fees_collected"),
+    (re.compile(r"^(?!.*行政事业性).*(?:收费|费用)"), "fees_collected"),  # 行政事业性收费 is another figure
     (re.compile(r"^(?!.*(?:复议|诉讼|收费)).*依申请公开"), "requests_received"),
 )
 _UNIT_OF = {rule.indicator: rule.unit for rule in RULES}

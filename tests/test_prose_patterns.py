@@ -247,6 +247,7 @@ def test_a_total_since_the_regulations_is_still_cumulative():
         ("行政复议被纠错数为零。", set()),
         ("政府信息公开申请答复率为零。", set()),
         ("二、主动公开情况：无", set()),
+        ("行政事业性收费：无。", set()),  # 第二十条 (八): another figure than 信息处理费
     ],
 )
 def test_zeros_stated_after_the_subject(text, zeros):
