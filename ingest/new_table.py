@@ -20,6 +20,7 @@ indicator codes, invariants) comes from `ingest/forms/new_*.yaml`. The parser:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -492,6 +493,22 @@ def _fill_pads(toks: list[Tok], n: int) -> list[Tok] | None:
             if i in use or t.kind in ("num", "blank")]
 
 
+def _full_rows_print(reads: list[LineRead], with_optional: bool, prints: Callable[[LineRead], bool]) -> bool:
+    """Whether the rows that print a cell (figure or blank mark) for every column mostly show
+    `prints` (at least as many of them as not, and one at least): what a table's complete
+    rows do tells whether the same thing on an incomplete row is layout or a lost cell."""
+    shown = not_shown = 0
+    for read in reads:
+        n = len(_cells_for(read.spec, with_optional))
+        if n == 0 or len(read.values) != n:
+            continue
+        if prints(read):
+            shown += 1
+        else:
+            not_shown += 1
+    return shown > 0 and shown >= not_shown
+
+
 def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
     """Whether, in this table, the empty lines between a row's label and its first cell are layout.
 
@@ -500,39 +517,19 @@ def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool
     rows) prints an empty line before its figures. Read as a blank figure, it slides the row
     one column right, and when a column was also lost the row still fills and keeps its sum
     rules. Rows whose figures alone fill every column tell: they print that empty line too
-    (at least as many of them as not) only when it is layout.
+    only when it is layout.
     """
-    with_gap = without = 0
-    for read in reads:
-        n = len(_cells_for(read.spec, with_optional))
-        toks = [t for t in read.toks if t.kind != "pad"]
-        if n == 0 or not toks or len(read.values) != n:
-            continue
-        if toks[0].kind == "gap":
-            with_gap += 1
-        else:
-            without += 1
-    return with_gap > 0 and with_gap >= without
+    return _full_rows_print(reads, with_optional,
+                            lambda read: next(t for t in read.toks if t.kind != "pad").kind == "gap")
 
 
 def _pads_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
     """Whether, in this table, the empty tab/pipe cells between a row's label and its first cell
     are a label column (the 2021 matrix's sub-item column, merged group labels) rather than
-    blank cells: the rows that print a cell, figure or blank mark, for every column tell, as
-    in _leading_gaps_are_layout. When the rows that print every column print such an empty
-    cell too (at least as many as not), a row that lacks a cell has lost one; it is not the
-    empty cell before its figures.
+    blank cells: when the rows that print every column print such an empty cell too, a row
+    that lacks a cell has lost one; it is not the empty cell before its figures.
     """
-    with_pad = without = 0
-    for read in reads:
-        n = len(_cells_for(read.spec, with_optional))
-        if n == 0 or len(read.values) != n:
-            continue
-        if any(t.kind == "pad" for t in read.toks):
-            with_pad += 1
-        else:
-            without += 1
-    return with_pad > 0 and with_pad >= without
+    return _full_rows_print(reads, with_optional, lambda read: any(t.kind == "pad" for t in read.toks))
 
 
 def _cell_values(read: LineRead, n: int, pads: bool = False, lead_is_layout: bool = False) -> list[Tok]:
