@@ -34,8 +34,9 @@ _NUM = (
     r"(?P<post>余|多)?\s*(?P<unit>{units})(?P<post2>左右)?"
 )
 # Only these words may stand between a keyword and its number.
-# A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one).
-_FILL = r"(?:的)?(?:数量|总数|总量|件数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
+# A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one),
+# and a closing quote after a quoted keyword (其中“同意公开”12件).
+_FILL = r"[”\"’']?(?:的)?(?:数量|总数|总量|件数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
 # Any few characters within one clause (no digits, so no other figure in between).
 _GAP = r"[^,,。;;:\d]{{0,{n}}}?"
 _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经)"
@@ -43,7 +44,7 @@ _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经
 _IS_ZERO = r"(?:数量|总数|件数|数|量)?(?:均|都|皆|也)?(?:为|是)\s*(?:零|0)(?![\d.])(?:件)?"
 _REQ = (
     r"(?:政府信息公开申请|信息公开申请|公开申请|政府信息依申请公开(?:申请|事项)?"
-    r"|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|申请公开(?:政府信息)?(?:的)?(?:申请|事项)?)"
+    r"|依申请公开(?:政府)?(?:信息)?(?:的)?(?:申请|事项)?|申请公开(?:政府)?(?:信息)?(?:的)?(?:申请|事项)?)"
 )
 _PROACTIVE = r"主动公开(?:了)?(?:政府|政务)?(?:各类|各项|相关)?(?:政府|政务)?信息"
 _TRAINING = (
@@ -116,8 +117,8 @@ _PROACTIVE_CHANNELS = (
 )
 _OPEN = re.compile(r"公开")
 # Staff figures: in a sentence or section about disclosure, or under a heading about the
-# disclosure body's staff (七、机构建设及人员情况, 六、工作人员及收费情况).
-_STAFF_CONTEXT = re.compile(r"公开|机构建设|人员(?:情况|配备|配置|及)|队伍建设")
+# disclosure body's staff (七、机构建设及人员情况, 六、工作人员及收费情况, 配备专职人员2名).
+_STAFF_CONTEXT = re.compile(r"公开|机构建设|人员(?:情况|配备|配置|及|和|与)|队伍建设|配备|配齐")
 _REQUEST_CONTEXT = re.compile(r"申请|答复")
 _APPLICATION_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
 _NOT_REQUESTS = re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼")
@@ -154,6 +155,14 @@ RULES: tuple[Rule, ...] = (
         exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
         channel_words=_PROACTIVE_CHANNELS,
     ),
+    # 累计主动公开政府信息32156条,其中2013年新增公开6215条: the year's part of a running total.
+    Rule(
+        "proactive_total", "条",
+        (_rx(r"(?:新增|新)(?:主动)?公开(?:了)?(?:政府|政务)?(?:信息)?{F}{N}", "条|件|项"),),
+        exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
+        requires=re.compile(r"主动公开"),
+        channel_words=_PROACTIVE_CHANNELS,
+    ),
     Rule(
         "proactive_published", "条",
         (_rx(r"(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
@@ -166,9 +175,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "requests_received", "件",
         (
-            _rx(r"(?:受理|收到|接到|接收|新收)(?:了)?{G}{REQ}{F}{N}", "件|份|宗|个"),
-            _rx(r"(?:受理|收到|接到|新收)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个"),
-            _rx(r"{REQ}(?:数量|总数|件数|共计|共|合计)(?:为|是|达)?\s*(?::\s*)?{N}", "件|份|宗|个"),
+            # 办理 (handled) states the requests of the year as 受理 does: 共办理政府信息公开申请136件.
+            _rx(r"(?:受理|收到|接到|接收|新收|办理)(?:了)?{G}{REQ}(?:件)?{F}{N}", "件|份|宗|个"),
+            _rx(r"(?:受理|收到|接到|新收|办理)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个"),
+            _rx(r"{REQ}(?:数量|总数|总量|件数|共计|共|合计)(?:为|是|达)?\s*(?::\s*)?{N}", "件|份|宗|个"),
+            _rx(r"{REQ}(?:共|共计|合计)?(?:受理|收到|办理)(?:了)?{F}{N}", "件|份|宗|个"),
         ),
         exclude=_NOT_REQUESTS,
         channel_words=_REQUEST_CHANNELS,
@@ -281,14 +292,17 @@ RULES: tuple[Rule, ...] = (
     *_outcomes("诉讼", "admin_litigation"),
     Rule(
         "fees_collected", "万元",
-        (_rx(r"(?<![未不无])收取(?:了)?{G}费(?:用)?{F}{N}", "万元|元"),),
+        (
+            _rx(r"(?<![未不无])收取(?:了)?{G}费(?:用)?{F}{N}", "万元|元"),
+            _rx(r"收费(?:金额|总额)?{F}{N}", "万元|元"),  # 政府信息公开收费0元
+        ),
         exclude=re.compile(r"行政事业性|经费"),
         scale_yuan=True,
     ),
     Rule(
         "fees_collected", "万元",
         (
-            _rx(r"(?:{NEG}|不)(?:曾)?收取(?:过)?{LONG}费", "元"),
+            _rx(r"(?:{NEG}|不)(?:曾)?(?:向[^,,。;;\d]{0,8}?)?收取(?:过)?{LONG}费", "元"),  # 未向申请人收取任何费用
             _rx(r"免收{LONG}费", "元"),
             _rx(r"{NEG}(?:收费|费用收取|收取费用)", "元"),
         ),
@@ -316,7 +330,8 @@ RULES: tuple[Rule, ...] = (
         "staff_total", "人",
         (
             _rx(r"(?<!专职)(?<!兼职)(?<!专职工作)(?<!兼职工作)(?:工作人员|从业人员)(?:共)?{F}{N}(?!次)", "人|名"),
-            _rx(r"从事{G}信息公开{G}人员{F}{N}(?!次)", "人|名"),
+            # Not 从事…工作的专职人员15人: that is the full-time staff alone.
+            _rx(r"从事{G}信息公开[^,,。;;:\d专兼]{0,16}?人员{F}{N}(?!次)", "人|名"),
             _rx(r"专兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
         ),
         exclude=re.compile(r"培训|参加|接待|查阅|窗口"),
@@ -324,7 +339,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "reading_points", "个",
-        (_rx(r"(?:设立|设置|建立|建成|开设)(?:了)?{G}查阅(?:点|场所|室){F}{N}", "个|处"),),
+        (
+            _rx(r"(?:设立|设置|建立|建成|开设)(?:了)?{G}查阅(?:点|场所|室){F}{N}", "个|处"),
+            _rx(r"查阅(?:点|场所|室|中心){F}{N}", "个|处"),  # 全县共有政府信息公开查阅点22个
+        ),
         exclude=re.compile(r"接待|人次|新增|新设"),
     ),
     Rule(
@@ -341,7 +359,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "training_sessions", "次",
         (
-            _rx(r"(?:举办|组织|开展|召开)(?:了)?{TRAIN}(?:共)?{F}{N}", "次|期|场|个|班"),
+            _rx(r"(?:举办|组织|开展|召开)(?:了)?(?:全[县市区省州盟旗镇乡])?{TRAIN}(?:共)?{F}{N}", "次|期|场|个|班"),
             _rx(r"(?:举办|组织|开展|召开)(?:了)?{F}{N}{TRAIN}", "次|期|场"),
         ),
         requires=re.compile(r"政务公开|信息公开"),

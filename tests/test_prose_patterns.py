@@ -262,3 +262,31 @@ def test_staff_under_a_heading_about_the_staff():
     assert (facts["staff_fulltime"][0], facts["staff_parttime"][0]) == (1, 3)
     # Elsewhere, staff of other work are not the disclosure staff.
     assert "staff_fulltime" not in _facts("三、脱贫攻坚\n全县有专职扶贫工作人员50名。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 办理 (handled) states the year's requests as 受理 does
+        ("全年共办理政府信息公开申请136件。", {"requests_received": 136}),
+        ("依申请公开办理136件。", {"requests_received": 136}),
+        ("本年度全县共办理政府信息公开申请件12件，办结率100%。", {"requests_received": 12}),
+        ("全年政府信息公开申请总量为11件。", {"requests_received": 11}),
+        ("全县共收到依申请公开信息申请32件。", {"requests_received": 32}),
+        # a quoted outcome (the closing quote stands before the figure)
+        ("二、依申请公开情况\n已答复14件，其中“同意公开”12件，“不属于本行政机关公开”2件。",
+         {"requests_answered": 14, "requests_granted": 12, "requests_not_this_agency": 2}),
+        # the year's part of a running total
+        ("截至2013年底，全县累计主动公开政府信息32156条，其中2013年新增公开6215条。", {"proactive_total": 6215}),
+        ("全县共有政府信息公开查阅点22个。", {"reading_points": 22}),
+        ("举办全县政务公开工作培训会1期，参加培训人员80余名。", {"training_sessions": 1, "trainees": 80}),
+        ("本年度政府信息公开收费0元。", {"fees_collected": 0}),
+        ("2013年我县未向申请人收取任何费用。", {"fees_collected": 0}),
+        # the full-time staff alone are not all the staff
+        ("全市从事政府信息公开工作的专职人员15人，兼职人员87人。", {"staff_fulltime": 15, "staff_parttime": 87}),
+        ("五、人员和经费\n县政府办公室配备专职工作人员2名、兼职工作人员3名。", {"staff_fulltime": 2, "staff_parttime": 3}),
+    ],
+)
+def test_wordings_of_real_narrative_reports(text, expected):
+    facts = _facts(text, 2013)
+    assert {k: v for k, (v, _) in facts.items()} == expected
