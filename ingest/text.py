@@ -200,6 +200,28 @@ def normalize_chars(text: str) -> str:
 _TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
 
 
+_INNER_TAB_RUN = re.compile(r"(?<=[^\t\n])\t+(?=[^\t\n])")
+_TAB_RUN = re.compile(r"\t+")
+# Inner separators a text must hold, all doubled, before two tabs are read as one.
+MIN_DOUBLED_SEPARATORS = 6
+
+
+def undouble_tab_separators(text: str) -> str:
+    """Halve every run of tabs when no two filled cells anywhere are one tab apart.
+
+    Some exports put two tabs between cells (an empty spacer column after every column). Read
+    as they stand, every other cell is empty and a form's columns fall apart. Where even one
+    pair of neighbouring cells is a single tab apart, the tabs are the table's own and are kept:
+    a real empty column leaves single tabs around its neighbours in other rows.
+    """
+    if "\t\t" not in text:
+        return text
+    runs = [len(m) for m in _INNER_TAB_RUN.findall(text)]
+    if len(runs) < MIN_DOUBLED_SEPARATORS or any(n % 2 for n in runs):
+        return text
+    return _TAB_RUN.sub(lambda m: "\t" * (len(m.group()) // 2), text)
+
+
 def normalize_text(text: str) -> list[str]:
     """Split into lines (1-based numbering = index + 1), traditional to simplified, each normalised.
 
@@ -212,4 +234,4 @@ def normalize_text(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if is_html(text):
         text = html_to_text(text)
-    return _TRAILING_SPACES.sub("", normalize_chars(to_simplified(text))).split("\n")
+    return _TRAILING_SPACES.sub("", undouble_tab_separators(normalize_chars(to_simplified(text)))).split("\n")

@@ -17,7 +17,7 @@ from ingest.layout import (
     uses_blank_line_separators,
 )
 from ingest.parse import parse_report
-from ingest.text import normalize_text
+from ingest.text import normalize_text, undouble_tab_separators
 
 
 @pytest.mark.parametrize(
@@ -190,3 +190,16 @@ def test_box_drawn_tables_read_as_pipe_rows(sample: Path) -> None:
 def test_box_drawing_characters_normalise_to_pipes_and_rules() -> None:
     assert normalize_text("┌──┬──┐\n│收到申请数│12│\n└──┴──┘") == ["|--|--|", "|收到申请数|12|", "|--|--|"]
     assert is_separator_row(normalize_text("├────┼────┤")[0])
+
+
+def test_two_tabs_between_every_pair_of_cells_read_as_one():
+    rows = ["(一)收到申请数\t\t5\t\t\t\t3", "(二)办结数\t\t4\t\t1\t\t3", "合计\t\t9\t\t1\t\t6"]
+    assert undouble_tab_separators("\n".join(rows)).split("\n") == [
+        "(一)收到申请数\t5\t\t3", "(二)办结数\t4\t1\t3", "合计\t9\t1\t6"]
+
+
+def test_one_single_tab_keeps_every_tab_as_printed():
+    # A real empty column leaves double tabs in some rows, single ones in others.
+    text = "收到申请数\t\t5\t\t3\n办结数\t\t4\t\t1\n合计\t\t9\t\t1\n备注\t2\t3"
+    assert undouble_tab_separators(text) == text
+    assert undouble_tab_separators("a\t\tb") == "a\t\tb"  # too little evidence
