@@ -39,7 +39,7 @@ from ingest.new_table_repair import (
     row_violated,
 )
 from ingest.numbers import BLANK_CELLS, CELL_UNITS, ocr_digits, parse_number_cell
-from ingest.text import WORDING_CACHE_SIZE
+from ingest.text import WORDING_CACHE_SIZE, differ_in_negation
 
 FORM_CODES = ("new_2021", "new_2019")
 DERIVED_SECTION = "derived"
@@ -131,7 +131,8 @@ def label_score(text: str, label: str) -> float:
         return 1.0 + len(label) / len(text)
     if text in label and len(text) >= 4 and len(text) * 2 >= len(label):
         return len(text) / len(label)
-    if abs(len(text) - len(label)) <= max(2, len(label) // 3):
+    # A negation flips the meaning in one character (予以公开 / 不予公开): never fuzzy across it.
+    if abs(len(text) - len(label)) <= max(2, len(label) // 3) and not differ_in_negation(text, label):
         ratio = SequenceMatcher(None, text, label).ratio()
         if ratio >= FUZZY_MIN:
             return ratio

@@ -37,7 +37,7 @@ from ingest.layout import Cell, read_cells
 from ingest.models import Fact, ParseIssue, TableResult
 from ingest.numbers import Number, ocr_digits, parse_number_cell
 from ingest.old_table_repair import Figure, Reading, RowReadings, digit_splits, ordered, placements, resolve
-from ingest.text import WORDING_CACHE_SIZE
+from ingest.text import WORDING_CACHE_SIZE, differ_in_negation
 
 FORM_CODE = "old_2008"
 
@@ -133,6 +133,8 @@ def _variants() -> tuple[tuple[int, str, frozenset[str]], ...]:
 def _similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
+    if differ_in_negation(a, b):
+        return 0.0
     if min(len(a), len(b)) / max(len(a), len(b)) < 0.7:
         return 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
@@ -294,7 +296,9 @@ def find_table(tokens: list[Token]) -> tuple[int, int] | None:
             text_run = 0
             if tok.kind == "glued" or _row_has_figure(tokens, i):
                 score += 1
-        elif tok.kind == "text":
+        elif tok.kind == "text" and not _row_has_figure(tokens, i):
+            # A row the form does not know (五、申诉数 件 0) is still a table row: only text
+            # without a figure (prose, notes) ends a run.
             text_run += 1
             if text_run >= SEGMENT_BREAK_TEXT and first >= 0:
                 if best is None or score > best[0]:

@@ -200,6 +200,16 @@ def normalize_chars(text: str) -> str:
 _TRAILING_SPACES = re.compile(r" +$", re.MULTILINE)
 
 
+# Characters that negate a label: 同意公开数 / 不同意公开数, 予以公开 / 不予公开, 信息存在 / 信息不存在.
+_NEGATION = frozenset("不非否未无没")
+
+
+def differ_in_negation(a: str, b: str) -> bool:
+    """True when one label is negated and the other not: one character apart, opposite meanings,
+    so never to be matched fuzzily."""
+    return bool(_NEGATION.intersection(a)) != bool(_NEGATION.intersection(b))
+
+
 _INNER_TAB_RUN = re.compile(r"(?<=[^\t\n])\t+(?=[^\t\n])")
 _TAB_RUN = re.compile(r"\t+")
 # Inner separators a text must hold, all doubled, before two tabs are read as one.

@@ -374,3 +374,12 @@ def test_a_dash_for_zero_never_moves_a_figure():
     assert {k: v for k, v in clean.items() if v != 0}.items() >= read.items()
     assert read[("requests_received", "all", "natural_person")] == 14
     assert ("requests_granted", "all", "commercial_enterprise") not in read
+
+
+def test_a_negated_label_never_matches_fuzzily() -> None:
+    from ingest.new_table import label_score, normalize_label
+
+    # One character apart, opposite rows of the form.
+    assert label_score(normalize_label("(一)予以公开"), normalize_label("(三)不予公开")) == 0
+    assert label_score(normalize_label("(一)予以公开"), normalize_label("(一)予以公开")) > 0
+    assert label_score(normalize_label("予以公开的"), normalize_label("(一)予以公开")) > 0

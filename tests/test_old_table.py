@@ -448,3 +448,39 @@ def test_digits_ocr_read_as_letters_are_figures():
                  if len(m.group(1)) > 1 else m.group(1), text)
     assert "lO752" in ocr and "l2" in ocr
     assert _parsed(parse_old_table(normalize_text(ocr))) == _parsed(parse_old_table(normalize_text(text)))
+
+
+# A provincial table of the early years: its own wordings, rows the national form does not
+# have (申诉数, 检索费), and headings without figures between the blocks.
+_PROVINCIAL_ROWS = [
+    ("指标名称", "单位", "数量"), ("一、主动公开政府信息数", "条", "1234"), ("其中:全文电子化率", "%", "100"),
+    ("二、依申请公开情况", "", ""), ("(一)申请总数", "件", "12"), ("其中:当面申请数", "件", "5"),
+    ("网上申请数", "件", "6"), ("信函申请数", "件", "1"), ("(二)申请答复情况", "", ""), ("已答复数", "件", "12"),
+    ("其中:同意公开数", "件", "9"), ("同意部分公开数", "件", "1"), ("不予公开数", "件", "1"),
+    ("信息不存在数", "件", "1"), ("三、行政复议数", "件", "1"), ("四、行政诉讼数", "件", "0"), ("五、申诉数", "件", "0"),
+    ("六、收费情况", "", ""), ("检索费", "元", "0"), ("复制费", "元", "0"), ("七、工作人员情况", "", ""),
+    ("专职人员数", "人", "3"), ("兼职人员数", "人", "20"), ("八、培训情况", "", ""), ("举办培训班数", "次", "2"),
+    ("培训人数", "人次", "150"),
+]
+
+
+def test_a_provincial_table_of_the_early_years() -> None:
+    lines = normalize_text("\n".join("\t".join(r) for r in _PROVINCIAL_ROWS))
+    got = {f.key: f.value for f in parse_old_table(lines).facts}
+    assert {k[0]: v for k, v in got.items() if k[1] == "all"} == {
+        "proactive_total": 1234, "requests_received": 12, "requests_answered": 12, "requests_granted": 9,
+        "requests_partially_granted": 1, "requests_denied": 1, "requests_nonexistent": 1,
+        "admin_review_total": 1, "admin_litigation_total": 0, "staff_fulltime": 3, "staff_parttime": 20,
+        "training_sessions": 2, "trainees": 150,
+    }
+
+
+def test_a_negation_is_never_matched_away() -> None:
+    # One character from a row label, the opposite row: similar text is not a similar meaning.
+    from ingest.forms import get_form
+    from ingest.old_table import match_rows
+
+    rows = get_form("old_2008").rows
+    for cell, never in (("同意公开数", "requests_denied"), ("申请信息存在数", "requests_nonexistent"),
+                        ("属于本行政机关公开数", "requests_not_this_agency")):
+        assert never not in {rows[i].key for i, _ in match_rows(cell)}, cell
