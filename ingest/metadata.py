@@ -3,6 +3,8 @@
 The year covered is read from the title, else from the statistics period, else
 from the body's dominant year. Publication and crawl dates, breadcrumbs and
 the signature date are never taken for it: a 2017 report is published in 2018.
+Only when nothing else names the year is it the year before the publication
+date (recorded as year_from_publication_date).
 """
 
 from __future__ import annotations
@@ -186,9 +188,20 @@ def extract_metadata(lines: list[str]) -> tuple[ReportMeta, list[ParseIssue]]:
         meta.year, meta.year_source = body_year, "body"
         issues.append(ParseIssue("year_from_body", f"no title or statistics period; year {body_year} "
                                  "is the dominant year of the opening paragraphs", "info"))
-    else:
-        issues.append(ParseIssue("year_unresolved", "no year found in title, statistics period or body",
-                                 "warning"))
+    published = published_date(lines, title[0] if title else None)
+    if meta.year is None and published:
+        # The last resort: a report covers the year before it is published (the 条例 sets the
+        # deadline in the first quarter of the next year; late reports come later, never earlier).
+        meta.year, meta.year_source = published[0].year - 1, "publication_date"
+        issues.append(ParseIssue(
+            "year_from_publication_date",
+            f"no year in title, statistics period or body; {meta.year} is the year before the "
+            f"publication date {published[0].isoformat()}",
+            "warning", published[1] + 1, lines[published[1]][:500],
+        ))
+    elif meta.year is None:
+        issues.append(ParseIssue("year_unresolved", "no year found in title, statistics period, body or "
+                                 "publication date", "warning"))
 
     meta.region, region_issues = resolve_region_with_issues(lines, meta.year)
     issues.extend(region_issues)
@@ -202,7 +215,6 @@ def extract_metadata(lines: list[str]) -> tuple[ReportMeta, list[ParseIssue]]:
                 "warning", period[1] + 1, lines[period[1]][:500],
             ))
 
-    published = published_date(lines, title[0] if title else None)
     if published:
         meta.published_on = published[0]
         if meta.year and published[0].year < meta.year:

@@ -114,3 +114,18 @@ def test_title_split_over_two_lines():
                                              ("郏县2Ol9年政府信息公开工作年度报告", 2019)])
 def test_a_title_year_ocr_misread_is_read(title, year):
     assert year_from_title(title) == year
+
+
+def test_year_from_the_publication_date_only_when_nothing_else_names_it():
+    text = "宁陵县政府信息公开年报\n发布时间: 2019-03-29\n本年度报告由宁陵县人民政府办公室编制。\n"
+    meta, issues = extract_metadata(normalize_text(text))
+    assert (meta.year, meta.year_source, meta.published_on) == (2018, "publication_date", date(2019, 3, 29))
+    assert [i.code for i in issues if i.code.startswith("year")] == ["year_from_publication_date"]
+    # Any year in the text wins over it.
+    meta, _ = extract_metadata(normalize_text(text.replace("本年度", "2017年度")))
+    assert (meta.year, meta.year_source) == (2017, "body")
+
+
+def test_no_year_anywhere_is_unresolved():
+    meta, issues = extract_metadata(normalize_text("宁陵县政府信息公开年报\n本年度报告由宁陵县人民政府办公室编制。\n"))
+    assert meta.year is None and "year_unresolved" in {i.code for i in issues}
