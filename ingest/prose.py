@@ -127,6 +127,9 @@ _OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
 _NOT_A_COUNT_OF_CASES = re.compile(r"\d+\s*[件起宗]|纠错|维持|撤销|驳回|其他|尚未审结|结果|率|比例")
 
 
+_DISCLOSURE_SHARE = r"其中\s*,?\s*(?:涉及|关于|有关|因|属于)(?:政府)?信息公开(?:申请)?(?:的|类|方面的)?(?:案件)?{F}{N}"
+
+
 def _outcomes(subject: str, prefix: str) -> tuple[Rule, ...]:
     """Outcome rows (维持/纠错/其他/未审结) of 行政复议 or 行政诉讼, stated in prose."""
     units = "件|起|宗|个"
@@ -265,6 +268,9 @@ RULES: tuple[Rule, ...] = (
         (_rx(r"属于已主动公开(?:的)?(?:范围|信息)?(?:的)?(?:申请)?{F}{N}", "件"),),
         requires=_REQUEST_CONTEXT,
     ),
+    # 全年发生行政复议案件32件,其中涉及政府信息公开的0件: the disclosure share, before the whole.
+    Rule("admin_review_total", "件", (_rx(_DISCLOSURE_SHARE, "件|起|宗|次|个"),), subject="复议"),
+    Rule("admin_litigation_total", "件", (_rx(_DISCLOSURE_SHARE, "件|起|宗|次|个"),), subject="诉讼"),
     Rule(
         "admin_review_total", "件",
         (
@@ -680,7 +686,9 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
     for sentence in iter_sentences(lines):
         text = sentence.text
         if _HAS_NUMBER.search(text):
-            for _, rule in _armed_rules(text, sentence.context):
+            # A rule that needs context may be armed by the sentence before or by the section
+            # heading (二、依申请公开情况 … 不予公开2件).
+            for _, rule in _armed_rules(text, f"{sentence.context}\n{sentence.section}"):
                 found.extend(_facts_in_sentence(sentence, rule, year))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:

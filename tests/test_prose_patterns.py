@@ -285,6 +285,13 @@ def test_staff_under_a_heading_about_the_staff():
         # the full-time staff alone are not all the staff
         ("全市从事政府信息公开工作的专职人员15人，兼职人员87人。", {"staff_fulltime": 15, "staff_parttime": 87}),
         ("五、人员和经费\n县政府办公室配备专职工作人员2名、兼职工作人员3名。", {"staff_fulltime": 2, "staff_parttime": 3}),
+        # the disclosure share of all review or litigation cases
+        ("全年发生行政复议案件32件，其中涉及政府信息公开的0件。", {"admin_review_total": 0}),
+        ("全年收到行政复议申请120件，其中因政府信息公开申请的5件；行政诉讼案件10件，其中涉及政府信息公开的1件。",
+         {"admin_review_total": 5, "admin_litigation_total": 1}),
+        # an outcome armed by its section heading, the sentence before naming no request
+        ("二、依申请公开情况\n全年受理申请12件。其中同意公开10件，占83%；不予公开2件，占17%。",
+         {"requests_received": 12, "requests_granted": 10, "requests_denied": 2}),
     ],
 )
 def test_wordings_of_real_narrative_reports(text, expected):
