@@ -158,6 +158,15 @@ RULES: tuple[Rule, ...] = (
         exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
         channel_words=_PROACTIVE_CHANNELS,
     ),
+    # Under a proactive heading or sentence, 全县共发布各类政府信息2266条 is the proactive total.
+    Rule(
+        "proactive_total", "条",
+        # Not a share (其中…) nor what one channel carried (网站共发布各类信息38605条,其中主动公开9874条).
+        (_rx(r"(?<![依请动])(?:公开|发布)(?:了)?(?:各类|各项|相关)?(?:政府|政务)?信息{F}{N}", "条|项"),),
+        exclude=re.compile(r"规范性文件|查阅|解读|申请|其中|网站|网页|公报|微博|微信|公众号|新媒体|平台|栏目"
+                           r"|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
+        requires=re.compile(r"主动公开"),
+    ),
     # 累计主动公开政府信息32156条,其中2013年新增公开6215条: the year's part of a running total.
     Rule(
         "proactive_total", "条",
@@ -168,8 +177,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "proactive_published", "条",
-        (_rx(r"(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
-             r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息)?{F}{N}", "条"),),
+        (
+            _rx(r"(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
+                r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息)?{F}{N}", "条"),
+            # 主动公开政府信息2266条,其中县政府网站1500条、政务微信500条: the shares of a total.
+            _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?"
+                r"(?:公开|发布)?{F}{N}", "条"),
+        ),
         exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
         requires=re.compile(r"主动公开"),
         channel_words=_PROACTIVE_CHANNELS,

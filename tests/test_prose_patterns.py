@@ -289,6 +289,15 @@ def test_staff_under_a_heading_about_the_staff():
         ("全年发生行政复议案件32件，其中涉及政府信息公开的0件。", {"admin_review_total": 0}),
         ("全年收到行政复议申请120件，其中因政府信息公开申请的5件；行政诉讼案件10件，其中涉及政府信息公开的1件。",
          {"admin_review_total": 5, "admin_litigation_total": 1}),
+        # the proactive total under a proactive heading, without 主动公开 in the sentence
+        ("(一)主动公开情况。2013年，全县共发布各类政府信息2266条。", {"proactive_total": 2266}),
+        ("(一)主动公开\n全年累计公开政府信息2266条。", {"proactive_total": 2266}),
+        # ... but not what one channel carried, of which the proactive part is given
+        ("州政府门户网站共发布各类信息38,605条，其中主动公开政府信息9,874条。", {"proactive_total": 9874}),
+        # the channel shares of a total, listed after 其中 / 、 / ,
+        ("全年主动公开政府信息2266条，其中县政府网站1500条、政务微博200条，政务微信66条。",
+         {"proactive_total": 2266, "proactive_published/website": 1500, "proactive_published/weibo": 200,
+          "proactive_published/wechat": 66}),
         # an outcome armed by its section heading, the sentence before naming no request
         ("二、依申请公开情况\n全年受理申请12件。其中同意公开10件，占83%；不予公开2件，占17%。",
          {"requests_received": 12, "requests_granted": 10, "requests_denied": 2}),
