@@ -715,6 +715,55 @@ def _edit_distance_one(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _counties_named(lines: list[str], skip: int) -> set[str]:
+    """County-level divisions a text names by a full name that means one division (line `skip` aside)."""
+    regions = _regions()
+    return {m.codes[0] for i, line in enumerate(lines) if i != skip for m in find_mentions(line)
+            if m.exact and len(m.codes) == 1 and regions[m.codes[0]].level == "county"}
+# Words an issuer may print right before its place without being part of the name.
+_BEFORE_PLACE = ("中共", "驻", "原", "共", "关于", "对", "在")
+
+
+def _damaged_head(issuer: str, mention: Mention, code: str, lines: list[str],
+                  title_index: int) -> tuple[str, Mention] | None:
+    """The issuer's real place when the name matched is the tail of a damaged one (未文县 for 修文县).
+
+    Only for a county whose name, with the one character before it, is no division (未文县);
+    then the division one character from that longer name which the rest of the text spells out
+    (子澧县 in a text naming 临澧县), else, when the rest never names the county's prefecture
+    (province), the only such division of the provinces/prefectures it does name: a 文县 report
+    names 陇南; 庚唐县 in a text naming 石家庄市 is 行唐县, not 保定's 唐县.
+    """
+    start = mention.start
+    if start == 0 or not _HAN.match(issuer[start - 1]) or issuer[:start].endswith(_BEFORE_PLACE):
+        return None
+    region = _regions()[code]
+    if region.level != "county":
+        return None
+    if any(m.end == start for m in find_mentions(issuer[:start])):
+        return None  # 保定市唐县: the character before ends another place
+    place = issuer[start - 1 : mention.end]
+    if place in _index().names:
+        return None
+    rest = [line for i, line in enumerate(lines) if i != title_index]
+    spelt = {c for c in _counties_named(lines, title_index) if c != code and _regions()[c].name[-1] == place[-1]
+             and _edit_distance_one(_regions()[c].name, place)}
+    if len(spelt) == 1:
+        fixed = spelt.pop()
+        return fixed, Mention(start - 1, mention.end, place, (fixed,), False)
+    context = _context_counts(rest)
+    if context[region.prefecture_code or region.province_code] > 0:
+        return None
+    near = set(_fuzzy_in_scope(place, context)[1]) - {code}
+    if len(near) != 1:
+        return None
+    fixed = near.pop()
+    return fixed, Mention(start - 1, mention.end, place, (fixed,), False)
+
+
 def _fuzzy_in_scope(name: str, context: Counter[str]) -> tuple[str | None, tuple[str, ...]]:
     """(the one region within the named scope one edit from name, all such candidates).
 
@@ -858,6 +907,18 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
                            issuer_kind=_kind_without_place(issuer, result.mention.text, zone),
                            matched_text=result.mention.text, source_line=idx + 1), issues
 
+    if found is not None and issuer and found[3] == issuer and (
+            damaged := _damaged_head(issuer, found[1], found[0], lines, found[2])) is not None:
+        code, mention = damaged
+        issues.append(ParseIssue(
+            "region_fuzzy_match",
+            f"issuer place {mention.text!r} not in GB/T 2260 (its tail {found[1].text!r} names another division); "
+            f"read as {regions[code].name} ({code}), one character apart, the one the text spells out or the only "
+            "such division within the province/prefecture it names", "warning", (title[0] + 1) if title else None,
+            title[1] if title else None,
+        ))
+        found = (code, mention, found[2], issuer)
+
     # An issuer whose own place is not in the gazetteer (OCR slip: 岢岗县 for 岢岚县),
     # possibly after a province/prefecture that did match.
     after = 0
@@ -870,6 +931,11 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
         if found is not None:
             scope[found[0]] += 1
         code, near = _fuzzy_in_scope(place, scope)
+        if code is None and near:
+            # Several divisions one character apart: the one the body spells out in full (本报告由
+            # 山东省烟台市牟平区人民政府编制 under a title damaged to 未平区).
+            spelt = set(near) & _counties_named(lines, title[0] if title else -1)
+            code = spelt.pop() if len(spelt) == 1 else None
         if code:
             start = issuer.index(place, after)
             m = Mention(start, start + len(place), place, (code,), False)

@@ -177,3 +177,29 @@ def test_a_renamed_name_stays_ambiguous_without_its_prefecture():
 )
 def test_classify_issuer(issuer, end, kind):
     assert classify_issuer(issuer, end) == kind
+
+
+# A title whose place lost its first character to a wrong one (OCR, a bad copy), the body
+# spelling the place out in full, as a report's opening sentence does.
+_BODY = "\n本报告由{where}人民政府编制。\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "where", "code", "repaired"),
+    [
+        ("未文县人民政府2024年政府信息公开工作年度报告", "贵州省贵阳市修文县", "520123", True),  # not Gansu's 文县
+        ("庚唐县卫生健康委员会2025年政府信息公开工作年度报告", "河北省石家庄市行唐县", "130125", True),  # not 保定's 唐县
+        ("子澧县人民政府2020年政府信息公开工作年度报告", "湖南省常德市临澧县", "430724", True),  # 澧县 is in 常德 too
+        ("未平区人民政府2020年政府信息公开工作年度报告", "山东省烟台市牟平区", "370612", True),  # 茌平区 as near
+        ("戊华县2020年政务公开工作年度报告", "河南省周口市西华县", "411622", True),  # not 华县 (渭南 华州区)
+        # no damage: the names as printed
+        ("文县人民政府2024年政府信息公开工作年度报告", "甘肃省陇南市文县", "621222", False),
+        ("唐县人民政府2020年政府信息公开工作年度报告", "河北省保定市唐县", "130627", False),
+        ("中共唐县县委办公室2020年政府信息公开工作年度报告", "河北省唐县", "130627", False),
+        ("保定市唐县2020年政府信息公开工作年度报告", "河北省保定市唐县", "130627", False),
+    ],
+)
+def test_a_place_whose_first_character_was_damaged(title, where, code, repaired):
+    region, issues = resolve_region_with_issues(_lines(title + _BODY.format(where=where)))
+    assert region.code == code
+    assert ("region_fuzzy_match" in {i.code for i in issues}) == repaired
