@@ -719,49 +719,65 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _counties_named(lines: list[str], skip: int) -> set[str]:
-    """County-level divisions a text names by a full name that means one division (line `skip` aside)."""
+    """County-level divisions a text names by a full name that means one division, or one once
+    the province/prefecture on its line is read (辽宁省沈阳市和平区); line `skip` aside."""
     regions = _regions()
-    return {m.codes[0] for i, line in enumerate(lines) if i != skip for m in find_mentions(line)
-            if m.exact and len(m.codes) == 1 and regions[m.codes[0]].level == "county"}
+    named: set[str] = set()
+    for i, line in enumerate(lines):
+        if i == skip:
+            continue
+        mentions = find_mentions(line)
+        for m in mentions:
+            if not m.exact:
+                continue
+            codes = m.codes if len(m.codes) == 1 else _narrow(m.codes, _context_counts([line]))
+            if len(codes) == 1 and regions[codes[0]].level == "county":
+                named.add(codes[0])
+    return named
+
+
+def _spelt_in_text(place: str, lines: list[str], title_index: int, not_code: str | None = None) -> str | None:
+    """The one county the text spells out in full one character from `place` (a damaged name)."""
+    regions = _regions()
+    spelt = {c for c in _counties_named(lines, title_index) if c != not_code and regions[c].name[-1] == place[-1]
+             and _edit_distance_one(regions[c].name, place)}
+    return spelt.pop() if len(spelt) == 1 else None
 # Words an issuer may print right before its place without being part of the name.
 _BEFORE_PLACE = ("中共", "驻", "原", "共", "关于", "对", "在")
 
 
 def _damaged_head(issuer: str, mention: Mention, code: str, lines: list[str],
                   title_index: int) -> tuple[str, Mention] | None:
-    """The issuer's real place when the name matched is the tail of a damaged one (未文县 for 修文县).
+    """The issuer's real place when the county matched is part of a damaged name (未文县 for 修文县,
+    沙河甲区 for 沙河口区).
 
-    Only for a county whose name, with the one character before it, is no division (未文县);
-    then the division one character from that longer name which the rest of the text spells out
-    (子澧县 in a text naming 临澧县), else, when the rest never names the county's prefecture
-    (province), the only such division of the provinces/prefectures it does name: a 文县 report
-    names 陇南; 庚唐县 in a text naming 石家庄市 is 行唐县, not 保定's 唐县.
+    Only when the issuer's place (未文县) is no division and holds no other place name; then
+    the division one character from it that the rest of the text spells out (子澧县 in a text
+    naming 临澧县), else, for a place that is the county's name after one character, when the
+    rest never names the county's prefecture (province), the only such division of the
+    provinces/prefectures it does name: a 文县 report names 陇南; 庚唐县 in a text naming
+    石家庄市 is 行唐县, not 保定's 唐县.
     """
-    start = mention.start
-    if start == 0 or not _HAN.match(issuer[start - 1]) or issuer[:start].endswith(_BEFORE_PLACE):
-        return None
     region = _regions()[code]
     if region.level != "county":
         return None
-    if any(m.end == start for m in find_mentions(issuer[:start])):
-        return None  # 保定市唐县: the character before ends another place
-    place = issuer[start - 1 : mention.end]
-    if place in _index().names:
+    place = _issuer_place(issuer)
+    if (not place or place in _index().names or mention.end > len(place)
+            or place[: mention.start].endswith(_BEFORE_PLACE)
+            or any((m.start, m.end) != (mention.start, mention.end) for m in find_mentions(place))):
         return None
-    rest = [line for i, line in enumerate(lines) if i != title_index]
-    spelt = {c for c in _counties_named(lines, title_index) if c != code and _regions()[c].name[-1] == place[-1]
-             and _edit_distance_one(_regions()[c].name, place)}
-    if len(spelt) == 1:
-        fixed = spelt.pop()
-        return fixed, Mention(start - 1, mention.end, place, (fixed,), False)
-    context = _context_counts(rest)
+    if (fixed := _spelt_in_text(place, lines, title_index, code)) is not None:
+        return fixed, Mention(0, len(place), place, (fixed,), False)
+    if (mention.start, mention.end) != (1, len(place)) or not _HAN.match(place[0]):
+        return None
+    context = _context_counts([line for i, line in enumerate(lines) if i != title_index])
     if context[region.prefecture_code or region.province_code] > 0:
         return None
     near = set(_fuzzy_in_scope(place, context)[1]) - {code}
     if len(near) != 1:
         return None
     fixed = near.pop()
-    return fixed, Mention(start - 1, mention.end, place, (fixed,), False)
+    return fixed, Mention(0, len(place), place, (fixed,), False)
 
 
 def _fuzzy_in_scope(name: str, context: Counter[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -895,6 +911,16 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
                                  "no GB/T 2260 region is read from its text", "info"))
         return RegionMatch(None, None, "unknown", issuer_name=issuer, issuer_kind="department"), issues
 
+    if found is None and ambiguous is not None and issuer and ambiguous[2] == issuer and (
+            place := _issuer_place(issuer)) and place not in _index().names and (
+            spelt := _spelt_in_text(place, lines, title[0] if title else -1)) is not None:
+        # 壬西区: its tail 西区 names several divisions, the body spells out 洛阳市涧西区.
+        found = (spelt, Mention(0, len(place), place, (spelt,), False), ambiguous[1], issuer)
+        issues.append(ParseIssue(
+            "region_fuzzy_match",
+            f"issuer place {place!r} not in GB/T 2260; read as {regions[spelt].name} ({spelt}), one character "
+            "apart, the division the text spells out", "warning", ambiguous[1] + 1, lines[ambiguous[1]][:500],
+        ))
     if found is None and ambiguous is not None:
         result, idx, _text = ambiguous
         issues.append(ParseIssue(
@@ -934,8 +960,7 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
         if code is None and near:
             # Several divisions one character apart: the one the body spells out in full (本报告由
             # 山东省烟台市牟平区人民政府编制 under a title damaged to 未平区).
-            spelt = set(near) & _counties_named(lines, title[0] if title else -1)
-            code = spelt.pop() if len(spelt) == 1 else None
+            code = _spelt_in_text(place, lines, title[0] if title else -1)
         if code:
             start = issuer.index(place, after)
             m = Mention(start, start + len(place), place, (code,), False)
