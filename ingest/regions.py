@@ -718,9 +718,15 @@ def _edit_distance_one(a: str, b: str) -> bool:
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _counties_named(lines: list[str], skip: int) -> set[str]:
-    """County-level divisions a text names by a full name that means one division, or one once
-    the province/prefecture on its line is read (辽宁省沈阳市和平区); line `skip` aside."""
+# What follows a place that issues a report (由内蒙古自治区乌兰察布市人民政府编制), not one that holds it.
+_GOVERNMENT_AFTER = ("人民政府", "政府", "行政公署", "行署")
+
+
+def _divisions_named(lines: list[str], skip: int) -> set[str]:
+    """Divisions a text names by a full name that means one division, or one once the
+    province/prefecture on its line is read (辽宁省沈阳市和平区); line `skip` aside. A province or
+    prefecture only as a government (乌兰察布市人民政府), not as the home of a county
+    (衡阳市耒阳市) or of rules (湖南省有关规定)."""
     regions = _regions()
     named: set[str] = set()
     for i, line in enumerate(lines):
@@ -731,15 +737,16 @@ def _counties_named(lines: list[str], skip: int) -> set[str]:
             if not m.exact:
                 continue
             codes = m.codes if len(m.codes) == 1 else _narrow(m.codes, _context_counts([line]))
-            if len(codes) == 1 and regions[codes[0]].level == "county":
+            if len(codes) == 1 and (regions[codes[0]].level == "county"
+                                    or line.startswith(_GOVERNMENT_AFTER, m.end)):
                 named.add(codes[0])
     return named
 
 
 def _spelt_in_text(place: str, lines: list[str], title_index: int, not_code: str | None = None) -> str | None:
-    """The one county the text spells out in full one character from `place` (a damaged name)."""
+    """The one division the text spells out in full one character from `place` (a damaged name)."""
     regions = _regions()
-    spelt = {c for c in _counties_named(lines, title_index) if c != not_code and regions[c].name[-1] == place[-1]
+    spelt = {c for c in _divisions_named(lines, title_index) if c != not_code and regions[c].name[-1] == place[-1]
              and _edit_distance_one(regions[c].name, place)}
     return spelt.pop() if len(spelt) == 1 else None
 # Words an issuer may print right before its place without being part of the name.
@@ -759,8 +766,6 @@ def _damaged_head(issuer: str, mention: Mention, code: str, lines: list[str],
     石家庄市 is 行唐县, not 保定's 唐县.
     """
     region = _regions()[code]
-    if region.level != "county":
-        return None
     place = _issuer_place(issuer)
     if (not place or place in _index().names or mention.end > len(place)
             or place[: mention.start].endswith(_BEFORE_PLACE)
@@ -768,7 +773,7 @@ def _damaged_head(issuer: str, mention: Mention, code: str, lines: list[str],
         return None
     if (fixed := _spelt_in_text(place, lines, title_index, code)) is not None:
         return fixed, Mention(0, len(place), place, (fixed,), False)
-    if (mention.start, mention.end) != (1, len(place)) or not _HAN.match(place[0]):
+    if region.level != "county" or (mention.start, mention.end) != (1, len(place)) or not _HAN.match(place[0]):
         return None
     context = _context_counts([line for i, line in enumerate(lines) if i != title_index])
     if context[region.prefecture_code or region.province_code] > 0:
@@ -813,7 +818,7 @@ def _issuer_place(issuer: str, departments: bool = True) -> str:
     if not departments:
         return ""
     # A department: the place is the head before the department's name (郑洲市公安局).
-    m = re.match(r"^(.{1,8}?(?:自治县|自治州|地区|县|市|旗|盟|州))(?=[\u4e00-\u9fff]{2,}"
+    m = re.match(r"^(.{1,8}?(?:自治县|自治州|地区|县|区|市|旗|盟|州))(?=[\u4e00-\u9fff]{2,}"
                  + _DEPARTMENT_END.pattern + ")", issuer)
     return m.group(1) if m else ""
 
