@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest.documents import NOT_READ, container_kind, docx_text, pdf_text
 from ingest.text import decode_bytes, html_to_text, is_html
 
 # Files above this size are still landed (bytes kept) but not decoded into text
@@ -48,7 +49,8 @@ class LandedFile:
     text: str | None
     raw_bytes: bytes | None  # None only above MAX_LANDED_BYTES or when unreadable
     ingested_at: datetime
-    content_type: str = "text"  # text, html (markup stripped into `text`), unknown
+    # text, html (markup stripped into `text`), docx and pdf (read into `text`), ole2, zip, unknown
+    content_type: str = "text"
     mtime_ns: int | None = None
 
 
@@ -127,13 +129,31 @@ def _walk(root: Path, rel_dir: str, found: list[str], seen_dirs: set[str]) -> No
 
 
 def decode_landed(data: bytes) -> tuple[str | None, str | None, str | None, str]:
-    """(text, encoding, error, content_type) for a file's bytes; HTML is reduced to text here.
+    """(text, encoding, error, content_type) for a file's bytes; HTML, Word .docx and PDF are
+    reduced to text here.
 
     Converting at landing keeps `landed_files.text` the text whose lines the
     facts' source_line point at.
     """
     if len(data) > MAX_TEXT_BYTES:
         return None, None, f"file too large to parse ({len(data)} bytes > {MAX_TEXT_BYTES})", "unknown"
+    kind = container_kind(data)
+    if kind == "docx":
+        try:
+            text = docx_text(data)
+        except ValueError as exc:
+            return None, None, f"Word .docx could not be read: {exc}", "docx"
+        if not text.strip():
+            return None, "utf-8", "Word .docx without text", "docx"
+        return text[:MAX_KEPT_TEXT_CHARS], "utf-8", None, "docx"
+    if kind == "pdf":
+        try:
+            text = pdf_text(data)
+        except ValueError as exc:
+            return None, None, str(exc), "pdf"
+        return text[:MAX_KEPT_TEXT_CHARS], "pdf", None, "pdf"
+    if kind is not None:
+        return None, None, NOT_READ[kind], kind
     decoded = decode_bytes(data)
     if decoded.text is None:
         return None, decoded.encoding, decoded.error, "unknown"

@@ -25,7 +25,7 @@ import polars as pl
 
 from ingest import PARSER_VERSION
 from ingest.batch import available_cores
-from ingest.landing import LandedFile, land_file, raw_file_names
+from ingest.landing import LandedFile, decode_landed, land_file, raw_file_names
 
 DDL = """
 create schema if not exists raw;
@@ -97,6 +97,7 @@ class LandingSummary:
     undecodable: list[str] = field(default_factory=list)  # "name: reason", new contents only
     new_report_ids: list[str] = field(default_factory=list)
     by_content_type: dict[str, int] = field(default_factory=dict)  # new contents only
+    redecoded: list[str] = field(default_factory=list)  # landed earlier as binary, readable now
     seconds: float = 0.0
 
 
@@ -227,8 +228,36 @@ def land_directory(
     if workers is None:
         workers = available_cores() if len(paths) >= MIN_PARALLEL_LANDING else 1
     _land_groups(con, groups, _landed_groups(groups, root, workers), progress, summary, known_ids, known_paths)
+    summary.redecoded = redecode_containers(con)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# Word, PDF and OLE2 signatures: files landed as "binary content" before the landing step
+# read these containers (ingest.documents). Only they are read again, not every binary file.
+_CONTAINER_BYTES = ("(raw_bytes[1:5] = '%PDF-'::blob or raw_bytes[1:4] = '\\x50\\x4B\\x03\\x04'::blob "
+                    "or raw_bytes[1:4] = '\\xD0\\xCF\\x11\\xE0'::blob)")
+
+
+def redecode_containers(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Read again the Word/PDF/Office files an earlier version landed as binary; their parse
+    rows are dropped so that the next parse reads the text. Returns their report ids."""
+    rows = con.execute(
+        "select report_id, raw_bytes from raw.landed_files where text is null and raw_bytes is not null "
+        f"and decode_error like 'binary content%' and {_CONTAINER_BYTES}"
+    ).fetchall()
+    done = []
+    for report_id, data in rows:
+        text, encoding, error, content_type = decode_landed(bytes(data))
+        with _transaction(con):
+            con.execute("update raw.landed_files set text = ?, encoding = ?, decode_error = ? where report_id = ?",
+                        [text, encoding, error, report_id])
+            con.execute("update raw.file_stats set content_type = ? where report_id = ?", [content_type, report_id])
+            for table in ("reports", "facts", "issues"):  # this version's: older ones stay as history
+                con.execute(f"delete from parsed.{table} where report_id = ? and parser_version = ?",
+                            [report_id, PARSER_VERSION])
+        done.append(report_id)
+    return done
 
 
 def _landed_groups(groups: list[list[Path]], root: Path, workers: int) -> Iterator[list[LandedFile]]:

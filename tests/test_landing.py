@@ -216,3 +216,33 @@ def test_landing_in_worker_processes_writes_the_same_tables(tmp_path: Path, samp
         con.close()
     assert tables[1]["summary"][0] == len(sample_paths) + 4
     assert tables[2] == tables[1]
+
+
+def test_a_document_landed_as_binary_by_an_older_version_is_read_again(tmp_path: Path):
+    """Word and PDF files were landed as "binary content" before landing read them: the next
+    landing reads their kept bytes and the next parse reads their text."""
+    from ingest.warehouse import parse_pending
+
+    pdf = ROOT / "tests" / "fixtures" / "documents" / "001_table_printed_to_pdf.pdf"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / pdf.name).write_bytes(pdf.read_bytes())
+    (raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(64))
+    con = connect(tmp_path / "wh.duckdb")
+    try:
+        land_directory(con, raw)
+        # What an earlier version left: no text, the generic reason, a failed parse.
+        con.execute("update raw.landed_files set text = null, encoding = null, "
+                    "decode_error = 'binary content (NUL or control bytes), not a text report'")
+        con.execute("update raw.file_stats set content_type = 'unknown'")
+        parse_pending(con, workers=1)
+        assert con.execute("select count(*) from parsed.reports where status = 'failed'").fetchone()[0] == 2
+        summary = land_directory(con, raw)
+        assert (summary.new_reports, len(summary.redecoded)) == (0, 1)
+        assert land_directory(con, raw).redecoded == []  # the image stays binary and is not read again
+        parse_pending(con, workers=1)
+        rows = con.execute("select r.status, r.region_name, r.template, s.content_type from parsed.reports r "
+                           "join raw.file_stats s using (report_id) order by s.source_path").fetchall()
+    finally:
+        con.close()
+    assert rows == [("parsed", "珠晖区", "old_table", "pdf"), ("failed", None, "narrative", "unknown")]

@@ -50,6 +50,8 @@ def landing_metadata(summary: LandingSummary, raw_dir: str, totals: dict[str, in
         "undecodable_new": dg.MetadataValue.md(markdown_table(("file", "reason"), undecodable)),
         "new_by_content_type": dg.MetadataValue.json(summary.by_content_type),
         "new_report_ids": dg.MetadataValue.json(summary.new_report_ids[:MAX_LISTED]),
+        # Word/PDF files an older version landed as binary, read now (parsed again next).
+        "documents_read_again": len(summary.redecoded),
         "landing_seconds": round(summary.seconds, 3),
     }
 
