@@ -732,8 +732,7 @@ def _divisions_named(lines: list[str], skip: int) -> set[str]:
     for i, line in enumerate(lines):
         if i == skip:
             continue
-        mentions = find_mentions(line)
-        for m in mentions:
+        for m in find_mentions(line):
             if not m.exact:
                 continue
             codes = m.codes if len(m.codes) == 1 else _narrow(m.codes, _context_counts([line]))
@@ -749,6 +748,8 @@ def _spelt_in_text(place: str, lines: list[str], title_index: int, not_code: str
     spelt = {c for c in _divisions_named(lines, title_index) if c != not_code and regions[c].name[-1] == place[-1]
              and _edit_distance_one(regions[c].name, place)}
     return spelt.pop() if len(spelt) == 1 else None
+
+
 # Words an issuer may print right before its place without being part of the name.
 _BEFORE_PLACE = ("中共", "驻", "原", "共", "关于", "对", "在")
 
@@ -943,7 +944,7 @@ def resolve_region_with_issues(lines: list[str], year: int | None = None) -> tup
         code, mention = damaged
         issues.append(ParseIssue(
             "region_fuzzy_match",
-            f"issuer place {mention.text!r} not in GB/T 2260 (its tail {found[1].text!r} names another division); "
+            f"issuer place {mention.text!r} not in GB/T 2260 (its part {found[1].text!r} names another division); "
             f"read as {regions[code].name} ({code}), one character apart, the one the text spells out or the only "
             "such division within the province/prefecture it names", "warning", (title[0] + 1) if title else None,
             title[1] if title else None,
