@@ -127,6 +127,8 @@ _OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
 _NOT_A_COUNT_OF_CASES = re.compile(r"\d+\s*[件起宗]|纠错|维持|撤销|驳回|其他|尚未审结|结果|率|比例")
 
 
+# Proactive figures of something else: documents, reading rooms, interpretations, subordinate units.
+_NOT_OWN_PROACTIVE = r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"
 _DISCLOSURE_SHARE = r"其中\s*,?\s*(?:涉及|关于|有关|因|属于)(?:政府)?信息公开(?:申请)?(?:的|类|方面的)?(?:案件)?{F}{N}"
 
 
@@ -155,7 +157,7 @@ RULES: tuple[Rule, ...] = (
             # 全年共公开政府信息3256条,其中主动公开3200条
             _rx(r"其中\s*,?\s*主动公开(?:了)?{F}{N}", "条|件|项"),
         ),
-        exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
+        exclude=re.compile(_NOT_OWN_PROACTIVE),
         channel_words=_PROACTIVE_CHANNELS,
     ),
     # Under a proactive heading or sentence, 全县共发布各类政府信息2266条 is the proactive total.
@@ -163,15 +165,14 @@ RULES: tuple[Rule, ...] = (
         "proactive_total", "条",
         # Not a share (其中…) nor what one channel carried (网站共发布各类信息38605条,其中主动公开9874条).
         (_rx(r"(?<![依请动])(?:公开|发布)(?:了)?(?:各类|各项|相关)?(?:政府|政务)?信息{F}{N}", "条|项"),),
-        exclude=re.compile(r"规范性文件|查阅|解读|申请|其中|网站|网页|公报|微博|微信|公众号|新媒体|平台|栏目"
-                           r"|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
+        exclude=re.compile(_NOT_OWN_PROACTIVE + r"|申请|其中|网站|网页|公报|微博|微信|公众号|新媒体|平台|栏目"),
         requires=re.compile(r"主动公开"),
     ),
     # 累计主动公开政府信息32156条,其中2013年新增公开6215条: the year's part of a running total.
     Rule(
         "proactive_total", "条",
         (_rx(r"(?:新增|新)(?:主动)?公开(?:了)?(?:政府|政务)?(?:信息)?{F}{N}", "条|件|项"),),
-        exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"),
+        exclude=re.compile(_NOT_OWN_PROACTIVE),
         requires=re.compile(r"主动公开"),
         channel_words=_PROACTIVE_CHANNELS,
     ),
@@ -184,7 +185,7 @@ RULES: tuple[Rule, ...] = (
             _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?"
                 r"(?:公开|发布)?{F}{N}", "条"),
         ),
-        exclude=re.compile(r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
+        exclude=re.compile(_NOT_OWN_PROACTIVE + "|主动公开"),
         requires=re.compile(r"主动公开"),
         channel_words=_PROACTIVE_CHANNELS,
         channel_only=True,
