@@ -62,6 +62,13 @@ def _plausible_year(text: str) -> int | None:
 
 # A title year OCR misread (2O21, 2Ol9): digits with O/o/I/l among them, before 年.
 _TITLE_YEAR_OCR = re.compile(r"(?<![\dA-Za-z])(2[\dOo][\dOoIl]{2})\s*年")
+# Title years printed without 年: spaced out (2 0 2 0 年), in brackets (年度报告(2020)), or run
+# into the report's name (宁陵县2020政府信息公开工作年度报告).
+_TITLE_YEAR_BARE = (
+    re.compile(r"(?<!\d)(\d \d \d \d)\s*年"),
+    re.compile(r"\(\s*(\d{4})\s*(?:年度?)?\s*\)"),
+    re.compile(r"(?<!\d)(\d{4})(?=\s*(?:年度)?\s*(?:政府信息公开|政务公开|信息公开))"),
+)
 
 
 def year_from_title(title: str) -> int | None:
@@ -73,6 +80,11 @@ def year_from_title(title: str) -> int | None:
         year = _plausible_year(ocr_digits(m.group(1)))
         if year:
             return year
+    for pattern in _TITLE_YEAR_BARE:
+        for m in pattern.finditer(title):
+            year = _plausible_year(m.group(1).replace(" ", ""))
+            if year:
+                return year
     return None
 
 

@@ -116,6 +116,21 @@ def test_a_title_year_ocr_misread_is_read(title, year):
     assert year_from_title(title) == year
 
 
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("宁陵县2020政府信息公开工作年度报告", 2020),  # no 年
+        ("宁陵县 2 0 2 0 年政府信息公开工作年度报告", 2020),  # spaced out
+        ("宁陵县政府信息公开工作年度报告（2020）", 2020),  # in brackets
+        ("宁陵县政府信息公开工作年度报告(2019年度)", 2019),
+        ("宁陵县政府信息公开工作年度报告", None),
+        ("宁陵县第1230号文件政府信息公开工作年度报告", None),  # not a plausible year
+    ],
+)
+def test_a_title_year_without_its_character(title, year):
+    assert year_from_title(normalize_text(title)[0]) == year
+
+
 def test_year_from_the_publication_date_only_when_nothing_else_names_it():
     text = "宁陵县政府信息公开年报\n发布时间: 2019-03-29\n本年度报告由宁陵县人民政府办公室编制。\n"
     meta, issues = extract_metadata(normalize_text(text))
