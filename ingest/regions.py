@@ -148,6 +148,14 @@ def _changes() -> tuple[Change, ...]:
 
 
 @lru_cache(maxsize=1)
+def _abbreviations() -> tuple[tuple[str, str], ...]:
+    """(abbreviation, code) of customary short forms no rule derives (博州, 锡盟); see the CSV."""
+    with open(_DATA / "region_abbreviations.csv", encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return tuple((r["name"], r["code"]) for r in rows)
+
+
+@lru_cache(maxsize=1)
 def _curated() -> dict[str, Change]:
     """Old code → its curated change (zones and missing rows excluded)."""
     return {c.old_code: c for c in _changes() if c.change not in ("missing_current", "zone")}
@@ -413,6 +421,9 @@ def _index() -> _Index:
             continue
         full.setdefault(name, set()).add(code)
         for alias in _aliases(name):
+            short.setdefault(alias, set()).add(code)
+    for alias, code in _abbreviations():
+        if code in current:
             short.setdefault(alias, set()).add(code)
     # Municipalities appear both as province and prefecture: the name means the province.
     for name, codes in full.items():

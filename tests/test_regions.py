@@ -211,3 +211,19 @@ def test_a_place_whose_first_character_was_damaged(title, where, code, repaired)
     region, issues = resolve_region_with_issues(_lines(title + _BODY.format(where=where)))
     assert region.code == code
     assert ("region_fuzzy_match" in {i.code for i in issues}) == repaired
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("博州2019年政府信息公开工作年度报告", "652700"),
+        ("克州人民政府2019年政府信息公开工作年度报告", "653000"),
+        ("锡盟2015年政府信息公开工作年度报告", "152500"),
+        ("阿盟行政公署2016年政府信息公开工作年度报告", "152900"),
+        ("巴州2019年政府信息公开工作年度报告\n本报告依据《新疆维吾尔自治区政府信息公开规定》编制。", "652800"),
+        ("巴州区2019年政府信息公开工作年度报告", "511902"),  # 巴中's district keeps its name
+        ("巴中市巴州区2019年政府信息公开工作年度报告", "511902"),
+    ],
+)
+def test_customary_abbreviations(text, code):
+    assert resolve_region(_lines(text)).code == code
