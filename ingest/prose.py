@@ -337,13 +337,20 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "staff_fulltime", "人",
-        (_rx(r"专职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
+        (
+            _rx(r"专职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
+            _rx(r"{N}专职(?:工作)?(?:人员|干部)", "人|名"),  # 配备了1名专职人员
+        ),
         exclude=re.compile(r"培训|参加|接待|查阅"),
         requires=_STAFF_CONTEXT,
     ),
     Rule(
         "staff_parttime", "人",
-        (_rx(r"(?<!专)兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),),
+        (
+            _rx(r"(?<!专)兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
+            # 2名兼职人员; 1名工作人员兼职负责
+            _rx(r"{N}(?:兼职(?:工作)?(?:人员|干部)|(?:工作人员|同志|干部)兼职(?:负责|从事))", "人|名"),
+        ),
         exclude=re.compile(r"培训|参加|接待|查阅"),
         requires=_STAFF_CONTEXT,
     ),
@@ -354,6 +361,8 @@ RULES: tuple[Rule, ...] = (
             # Not 从事…工作的专职人员15人: that is the full-time staff alone.
             _rx(r"从事{G}信息公开[^,,。;;:\d专兼]{0,16}?人员{F}{N}(?!次)", "人|名"),
             _rx(r"专兼职(?:工作)?(?:人员)?{F}{N}(?!次)", "人|名"),
+            # 明确1名工作人员负责…; 安排2名同志具体负责… (the count before the staff it counts)
+            _rx(r"{N}(?:工作人员|同志|干部)(?:专门|具体|兼职)?(?:负责|从事)", "人|名"),
         ),
         exclude=re.compile(r"培训|参加|接待|查阅|窗口"),
         requires=_STAFF_CONTEXT,

@@ -285,6 +285,11 @@ def test_staff_under_a_heading_about_the_staff():
         # the full-time staff alone are not all the staff
         ("全市从事政府信息公开工作的专职人员15人，兼职人员87人。", {"staff_fulltime": 15, "staff_parttime": 87}),
         ("五、人员和经费\n县政府办公室配备专职工作人员2名、兼职工作人员3名。", {"staff_fulltime": 2, "staff_parttime": 3}),
+        # the count before the staff it counts
+        ("七、机构人员\n明确1名工作人员负责政府信息公开日常工作。", {"staff_total": 1}),
+        ("七、机构人员\n由办公室1名工作人员兼职负责政府信息公开工作。", {"staff_total": 1, "staff_parttime": 1}),
+        ("我局配备了1名专职人员和2名兼职人员负责政务公开工作。", {"staff_fulltime": 1, "staff_parttime": 2}),
+        ("组织50名工作人员参加政府信息公开培训。", {}),
         # the disclosure share of all review or litigation cases
         ("全年发生行政复议案件32件，其中涉及政府信息公开的0件。", {"admin_review_total": 0}),
         ("全年收到行政复议申请120件，其中因政府信息公开申请的5件；行政诉讼案件10件，其中涉及政府信息公开的1件。",
