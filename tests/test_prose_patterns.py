@@ -290,6 +290,8 @@ def test_staff_under_a_heading_about_the_staff():
         ("七、机构人员\n由办公室1名工作人员兼职负责政府信息公开工作。", {"staff_total": 1, "staff_parttime": 1}),
         ("我局配备了1名专职人员和2名兼职人员负责政务公开工作。", {"staff_fulltime": 1, "staff_parttime": 2}),
         ("组织50名工作人员参加政府信息公开培训。", {}),
+        ("全年共召开了6次新闻发布会，发布了12篇政策解读文章。", {"press_conferences": 6, "policy_interpretations": 12}),
+        ("全县设立了25个政府信息公开查阅点。", {"reading_points": 25}),
         # the disclosure share of all review or litigation cases
         ("全年发生行政复议案件32件，其中涉及政府信息公开的0件。", {"admin_review_total": 0}),
         ("全年收到行政复议申请120件，其中因政府信息公开申请的5件；行政诉讼案件10件，其中涉及政府信息公开的1件。",
