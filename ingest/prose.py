@@ -339,8 +339,17 @@ RULES: tuple[Rule, ...] = (
             _rx(r"(?:{NEG}|不)(?:曾)?(?:向[^,,。;;\d]{0,8}?)?收取(?:过)?{LONG}费", "元"),  # 未向申请人收取任何费用
             _rx(r"免收{LONG}费", "元"),
             _rx(r"{NEG}(?:收费|费用收取|收取费用)", "元"),
+            _rx(r"(?:收费|收取费用|费用)(?:金额|总额)?{IS_ZERO}", "元"),  # 收费为零
         ),
         exclude=re.compile(r"行政事业性|\d+(?:\.\d+)?\s*(?:万元|元)"),
+        zero=True,
+    ),
+    # 依申请公开的政府信息均免费提供: free of charge where requests or fees are the subject.
+    Rule(
+        "fees_collected", "万元",
+        (_rx(r"(?:均|全部|一律)?免费(?:提供|向|为|答复)", "元"),),
+        exclude=re.compile(r"行政事业性|\d+(?:\.\d+)?\s*(?:万元|元)|查阅|咨询|培训|复印机|无线|上网|WiFi|wifi"),
+        requires=re.compile(r"依申请|申请公开|公开申请|收费|费用"),
         zero=True,
     ),
     Rule(

@@ -292,6 +292,9 @@ def test_staff_under_a_heading_about_the_staff():
         ("组织50名工作人员参加政府信息公开培训。", {}),
         ("全年共召开了6次新闻发布会，发布了12篇政策解读文章。", {"press_conferences": 6, "policy_interpretations": 12}),
         ("全县设立了25个政府信息公开查阅点。", {"reading_points": 25}),
+        ("三、收费情况\n依申请公开的政府信息均免费提供。", {"fees_collected": 0}),
+        ("三、收费情况\n全年政府信息公开收费为零。", {"fees_collected": 0}),
+        ("一、主动公开\n在查阅点免费提供政府信息查阅服务。", {}),  # free reading is no word on fees
         ("二、依申请公开\n全年受理申请13件，其中10件同意公开，2件部分公开，1件不予公开。",
          {"requests_received": 13, "requests_granted": 10, "requests_partially_granted": 2, "requests_denied": 1}),
         ("二、依申请公开\n全年受理申请6件，其中5件予以公开，1件不属于本机关公开范围，0件因信息不存在未能提供。",
