@@ -453,8 +453,10 @@ def _drop_layout_blanks(rows: list[_Row], tokens: list[Token]) -> list[_Row]:
     return out
 
 
-def _row_slots(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token], str | None]:
-    """The row's figure and blank cells in order (unit cell and trailing blanks dropped), and its unit."""
+def _row_slots(row: _Row, n_cols: int, has_unit: bool, keep: int | None = None) -> tuple[list[Token], str | None]:
+    """The row's figure and blank cells in order, and its unit: the unit cell dropped, and trailing
+    blanks beyond `keep` cells (default n_cols; the table's width where it prints extra columns,
+    whose blanks hold positions: 1 | 0 | — under 本年 | 上年 | 增减)."""
     unit = None
     cells: list[Token] = []
     for t in _drop_label_only_lines(row):
@@ -464,7 +466,7 @@ def _row_slots(row: _Row, n_cols: int, has_unit: bool) -> tuple[list[Token], str
             cells.append(t)
     if has_unit and unit is None and len(cells) > n_cols and cells[0].kind == "blank":
         cells = cells[1:]  # the blank unit cell
-    while len(cells) > n_cols and cells[-1].kind == "blank":
+    while len(cells) > (keep or n_cols) and cells[-1].kind == "blank":
         cells.pop()
     return cells, unit
 
@@ -564,7 +566,7 @@ def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
     """
     if row.label.kind == "glued":
         return _glued_readings(row, n_cols, lines)
-    cells, unit = _row_slots(row, n_cols, has_unit)
+    cells, unit = _row_slots(row, n_cols, has_unit, width)
     if not any(t.kind == "value" for t in cells):
         return None
     figs = [_figure(row, t, unit, lines) for t in cells]

@@ -484,3 +484,15 @@ def test_a_negation_is_never_matched_away() -> None:
     for cell, never in (("同意公开数", "requests_denied"), ("申请信息存在数", "requests_nonexistent"),
                         ("属于本行政机关公开数", "requests_not_this_agency")):
         assert never not in {rows[i].key for i, _ in match_rows(cell)}, cell
+
+
+def test_a_dash_in_an_extra_column_keeps_the_positions():
+    # 本年 | 上年 | 增减: a row whose 增减 is '—' is still read by position, not re-placed.
+    rows = [("指标", "单位", "本年数", "上年数", "增减(%)"), ("一、主动公开政府信息数", "条", "1234", "1000", "23.4"),
+            ("(一)收到申请数", "件", "12", "10", "20"), ("1.当面申请数", "件", "5", "4", "25"),
+            ("2.网络申请数", "件", "6", "5", "20"), ("3.信函申请数", "件", "1", "1", "0"),
+            ("三、行政复议数", "件", "1", "0", "—"), ("四、行政诉讼数", "件", "—", "2", "—")]
+    got = {f.key[0]: f.value for f in parse_old_table(normalize_text("\n".join("\t".join(r) for r in rows))).facts
+           if f.key[1] == "all"}
+    assert got["admin_review_total"] == 1 and got["proactive_total"] == 1234
+    assert "admin_litigation_total" not in got  # its 本年 is '—': the 2 is last year's
