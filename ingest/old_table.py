@@ -395,7 +395,7 @@ def _slot_count(row: _Row, has_unit: bool) -> int:
     return cells - 1 if has_unit and cells else cells
 
 
-def detect_columns(tokens: list[Token], rows: list[_Row]) -> tuple[int, bool]:
+def detect_columns(tokens: list[Token], rows: list[_Row], other_periods: int = 0) -> tuple[int, bool]:
     """(number of value columns, whether a unit column exists) from headers, else from row shapes.
 
     Without a header naming the columns, a table has two value columns when
@@ -409,8 +409,8 @@ def detect_columns(tokens: list[Token], rows: list[_Row]) -> tuple[int, bool]:
     with_values = [r for r in rows if _value_count(r) > 0]
     if "cumulative" in header_cols:
         n_cols = 2
-    elif header_cols:
-        n_cols = 1
+    elif header_cols or other_periods:
+        n_cols = 1  # a second figure column headed 上年数 or 2013年 is no 历年累计
     else:
         two = sum(1 for r in with_values if _value_count(r) >= 2 or _slot_count(r, has_unit) >= 2)
         n_cols = 2 if with_values and two * 2 >= len(with_values) else 1
@@ -549,6 +549,60 @@ def _glued_readings(row: _Row, n_cols: int, lines: list[str]) -> RowReadings:
                        f"digits '{label.digits}'")
 
 
+def heading_tokens(tokens: list[Token], first_row_line: int) -> list[Token]:
+    """The tokens of the table's heading: from its first header cell (指标, 单位, 本年数) to the
+    first row (one heading cell per line in some layouts, one line of cells in others)."""
+    first_head = min((t.cell.line for t in tokens if t.kind == "header" and t.cell.line < first_row_line),
+                     default=first_row_line)
+    return [t for t in tokens if first_head <= t.cell.line < first_row_line]
+
+
+def other_period_headings(tokens: list[Token], first_row_line: int) -> int:
+    """Value-column headings of another period than the year reported (上年数, the earlier years)."""
+    years = []
+    n = 0
+    for t in heading_tokens(tokens, first_row_line):
+        compact = _SPACES.sub("", t.text)
+        if _OTHER_PERIOD.match(compact):
+            n += 1
+        elif m := _YEAR_HEADING.match(compact):
+            years.append(int(m.group(1)))
+    return n + max(len(years) - 1, 0)
+
+
+# Value-column headings of another period than the year reported: 上年数 | 本年数, 去年同期.
+_OTHER_PERIOD = re.compile(r"^(?:上一?年度?|去年|上年同期|去年同期|上期|同期)(?:数|统计数|数据|实际)?$")
+_YEAR_HEADING = re.compile(r"^((?:19|20)\d{2})年度?(?:数|统计数|数据)?$")
+
+
+def this_year_offset(tokens: list[Token], first_row_line: int) -> int:
+    """Value columns printed before this year's, from the heading line(s) above the rows.
+
+    0 unless a heading of another period (上年数, 去年同期, or the earlier of two year headings
+    such as 2013年 | 2014年) stands left of this year's (本年数, or the later year): then the
+    rows' figures are read from that column on.
+    """
+    heads: list[tuple[str, int]] = []  # (kind, year)
+    for t in heading_tokens(tokens, first_row_line):
+        compact = _SPACES.sub("", t.text)
+        if t.kind == "header" and t.column == "this_year":
+            heads.append(("this", 0))
+        elif t.kind == "header" and t.column:
+            heads.append(("form", 0))
+        elif _OTHER_PERIOD.match(compact):
+            heads.append(("other", 0))
+        elif m := _YEAR_HEADING.match(compact):
+            heads.append(("year", int(m.group(1))))
+    years = [y for kind, y in heads if kind == "year"]
+    if len(years) >= 2 and not any(kind == "this" for kind, _ in heads):
+        heads = [(("this" if y == max(years) else "other") if kind == "year" else kind, y) for kind, y in heads]
+    kinds = [kind for kind, _ in heads if kind != "year"]
+    if "this" not in kinds:
+        return 0
+    before = kinds[: kinds.index("this")]
+    return len(before) if "other" in before else 0
+
+
 def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
     """Figure cells of the table's typical row: more than n_cols when it prints columns the form lacks."""
     widths = Counter(len(_row_slots(r, n_cols, has_unit)[0]) for r in rows
@@ -557,12 +611,13 @@ def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
 
 
 def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
-                  width: int | None = None) -> RowReadings | None:
+                  width: int | None = None, offset: int = 0) -> RowReadings | None:
     """Candidate readings of one located row; None when it states no figure at all.
 
     A row as wide as the table's typical row is read by position, even where
     the table prints extra value columns the form lacks (上年, 备注): those are
-    a column, not stray cells.
+    a column, not stray cells. With `offset` columns of another period printed
+    before this year's (上年数 | 本年数), only a row of the full width can be read.
     """
     if row.label.kind == "glued":
         return _glued_readings(row, n_cols, lines)
@@ -571,6 +626,11 @@ def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
         return None
     figs = [_figure(row, t, unit, lines) for t in cells]
     key = _row_key(row.row)
+    if offset:
+        if len(cells) == width:
+            return RowReadings(key, [tuple(figs[offset:offset + n_cols])])
+        return RowReadings(key, [], "row_value_count", f"{len(cells)} cell(s) for {width} column(s), this year's "
+                                                        f"being column {offset + 1}")
     if len(cells) == n_cols or len(cells) == (width or n_cols):
         return RowReadings(key, [tuple(figs[:n_cols])])  # as printed, even where it breaks a rule
     readings = placements(figs, n_cols)
@@ -605,14 +665,20 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
 
     issues: list[ParseIssue] = []
     rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
-    n_cols, has_unit = detect_columns(header_tokens + tokens, rows)
+    first_row_line = min((r.label.cell.line for r in rows), default=start + 1)
+    above = [t for t in doc_tokens if max(0, start - 30) < t.cell.line <= start] + tokens
+    n_cols, has_unit = detect_columns(header_tokens + tokens, rows, other_period_headings(above, first_row_line))
     columns = _columns(form, n_cols)
 
     width = table_width(rows, n_cols, has_unit)
+    offset = 0
     if width > n_cols:
+        offset = min(this_year_offset(above, first_row_line), width - n_cols)
+        where = f"this year's is column {offset + 1}" if offset else "read by position"
         issues.append(ParseIssue("extra_value_columns", f"the table prints {width - n_cols} value column(s) "
-                                 f"beyond the form's {n_cols}; read by position and ignored", "info", start + 1))
-    located = [(row, _row_readings(row, n_cols, has_unit, lines, width)) for row in rows if row.row.indicator_code]
+                                 f"beyond the form's {n_cols}; {where}, the others ignored", "info", start + 1))
+    located = [(row, _row_readings(row, n_cols, has_unit, lines, width, offset))
+               for row in rows if row.row.indicator_code]
     readable = [(row, rr) for row, rr in located if rr is not None]
     printed = {_row_key(row.row) for row, _ in located}
     resolve([rr for _, rr in readable], form.rules, [{} for _ in columns], printed)

@@ -496,3 +496,29 @@ def test_a_dash_in_an_extra_column_keeps_the_positions():
            if f.key[1] == "all"}
     assert got["admin_review_total"] == 1 and got["proactive_total"] == 1234
     assert "admin_litigation_total" not in got  # its 本年 is '—': the 2 is last year's
+
+
+def _compared(heads: tuple[str, str], first: list[str], second: list[str], layout: str) -> str:
+    labels = ["一、主动公开政府信息数", "(一)收到申请数", "1.当面申请数", "2.网络申请数", "3.信函申请数", "三、行政复议数"]
+    units = ["条", "件", "件", "件", "件", "件"]
+    rows = [("指标", "单位", *heads)] + [(lab, u, a, b) for lab, u, a, b in zip(labels, units, first, second, strict=True)]
+    return "\n".join("\n".join(r) if layout == "cells" else "\t".join(r) for r in rows)
+
+
+LAST_YEAR, THIS_YEAR = ["1000", "10", "4", "5", "1", "0"], ["1234", "12", "5", "6", "1", "1"]
+
+
+@pytest.mark.parametrize("layout", ["tab", "cells"])
+@pytest.mark.parametrize(
+    ("heads", "this_first"),
+    [(("上年数", "本年数"), False), (("本年数", "上年数"), True), (("2013年", "2014年"), False),
+     (("2014年", "2013年"), True), (("去年同期", "本年"), False)],
+)
+def test_a_previous_year_column_is_never_read_as_this_year(heads, this_first, layout):
+    # Tables comparing two years: this year's column is the one its heading names (本年, the
+    # later year), wherever it stands; the other is neither this year nor 历年累计.
+    first, second = (THIS_YEAR, LAST_YEAR) if this_first else (LAST_YEAR, THIS_YEAR)
+    facts = parse_old_table(normalize_text(_compared(heads, first, second, layout))).facts
+    got = {f.key[0] + "/" + f.key[1]: f.value for f in facts}
+    assert got == {"proactive_total/all": 1234, "requests_received/all": 12, "requests_received/in_person": 5,
+                   "requests_received/online": 6, "requests_received/letter": 1, "admin_review_total/all": 1}
