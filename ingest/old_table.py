@@ -575,32 +575,32 @@ _OTHER_PERIOD = re.compile(r"^(?:上一?年度?|去年|上年同期|去年同期
 _YEAR_HEADING = re.compile(r"^((?:19|20)\d{2})年度?(?:数|统计数|数据)?$")
 
 
-def this_year_offset(tokens: list[Token], first_row_line: int) -> int:
-    """Value columns printed before this year's, from the heading line(s) above the rows.
+def column_positions(tokens: list[Token], first_row_line: int) -> dict[str, int] | None:
+    """Where the form's value columns stand among the figure cells, when the headings say
+    otherwise than this year's first and 历年累计 second; None when they do not.
 
-    0 unless a heading of another period (上年数, 去年同期, or the earlier of two year headings
-    such as 2013年 | 2014年) stands left of this year's (本年数, or the later year): then the
-    rows' figures are read from that column on.
+    A heading of another period (上年数, 去年同期, the earlier of two year headings such as
+    2013年 | 2014年) takes a column of its own; this year's is the one headed 本年 or the later
+    year, wherever it stands (上年数 | 本年数, 历年累计 | 本年数).
     """
-    heads: list[tuple[str, int]] = []  # (kind, year)
+    heads: list[tuple[str, int]] = []  # (column key, "other" or "year", and the year)
     for t in heading_tokens(tokens, first_row_line):
         compact = _SPACES.sub("", t.text)
-        if t.kind == "header" and t.column == "this_year":
-            heads.append(("this", 0))
-        elif t.kind == "header" and t.column:
-            heads.append(("form", 0))
+        if t.kind == "header" and t.column:
+            heads.append((t.column, 0))
         elif _OTHER_PERIOD.match(compact):
             heads.append(("other", 0))
         elif m := _YEAR_HEADING.match(compact):
             heads.append(("year", int(m.group(1))))
-    years = [y for kind, y in heads if kind == "year"]
-    if len(years) >= 2 and not any(kind == "this" for kind, _ in heads):
-        heads = [(("this" if y == max(years) else "other") if kind == "year" else kind, y) for kind, y in heads]
-    kinds = [kind for kind, _ in heads if kind != "year"]
-    if "this" not in kinds:
-        return 0
-    before = kinds[: kinds.index("this")]
-    return len(before) if "other" in before else 0
+    years = [y for key, y in heads if key == "year"]
+    if len(years) >= 2 and not any(key == "this_year" for key, _ in heads):
+        heads = [(("this_year" if y == max(years) else "other") if key == "year" else key, y) for key, y in heads]
+    keys = [key for key, _ in heads if key != "year"]
+    positions = {key: i for i, key in reversed(list(enumerate(keys))) if key != "other"}
+    if "this_year" not in positions or positions == {k: i for i, k in enumerate(("this_year", "cumulative"))
+                                                     if k in positions}:
+        return None
+    return positions
 
 
 def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
@@ -611,13 +611,13 @@ def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
 
 
 def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
-                  width: int | None = None, offset: int = 0) -> RowReadings | None:
+                  width: int | None = None, positions: list[int | None] | None = None) -> RowReadings | None:
     """Candidate readings of one located row; None when it states no figure at all.
 
     A row as wide as the table's typical row is read by position, even where
     the table prints extra value columns the form lacks (上年, 备注): those are
-    a column, not stray cells. With `offset` columns of another period printed
-    before this year's (上年数 | 本年数), only a row of the full width can be read.
+    a column, not stray cells. Where the headings place the form's columns elsewhere
+    (`positions`: 上年数 | 本年数, 历年累计 | 本年数), only a row of the full width is read.
     """
     if row.label.kind == "glued":
         return _glued_readings(row, n_cols, lines)
@@ -626,11 +626,11 @@ def _row_readings(row: _Row, n_cols: int, has_unit: bool, lines: list[str],
         return None
     figs = [_figure(row, t, unit, lines) for t in cells]
     key = _row_key(row.row)
-    if offset:
+    if positions:
         if len(cells) == width:
-            return RowReadings(key, [tuple(figs[offset:offset + n_cols])])
-        return RowReadings(key, [], "row_value_count", f"{len(cells)} cell(s) for {width} column(s), this year's "
-                                                        f"being column {offset + 1}")
+            return RowReadings(key, [tuple(None if p is None else figs[p] for p in positions)])
+        return RowReadings(key, [], "row_value_count", f"{len(cells)} cell(s) for {width} column(s) placed by "
+                                                        "their headings")
     if len(cells) == n_cols or len(cells) == (width or n_cols):
         return RowReadings(key, [tuple(figs[:n_cols])])  # as printed, even where it breaks a rule
     readings = placements(figs, n_cols)
@@ -671,13 +671,18 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     columns = _columns(form, n_cols)
 
     width = table_width(rows, n_cols, has_unit)
-    offset = 0
-    if width > n_cols:
-        offset = min(this_year_offset(above, first_row_line), width - n_cols)
-        where = f"this year's is column {offset + 1}" if offset else "read by position"
-        issues.append(ParseIssue("extra_value_columns", f"the table prints {width - n_cols} value column(s) "
-                                 f"beyond the form's {n_cols}; {where}, the others ignored", "info", start + 1))
-    located = [(row, _row_readings(row, n_cols, has_unit, lines, width, offset))
+    placed = column_positions(above, first_row_line)
+    positions = [placed.get(key) for key, _ in columns] if placed else None
+    if positions and max(p for p in positions if p is not None) >= width:
+        positions = None  # the headings name more columns than the rows print
+    if width > n_cols or positions:
+        where = ("placed by their headings: " + ", ".join(f"{key} is column {p + 1}" for (key, _), p
+                                                           in zip(columns, positions, strict=True) if p is not None)
+                 if positions else "read by position")
+        issues.append(ParseIssue("extra_value_columns" if width > n_cols else "value_columns_placed",
+                                 f"the table prints {width} value column(s) for the form's {n_cols}; {where}",
+                                 "info", start + 1))
+    located = [(row, _row_readings(row, n_cols, has_unit, lines, width, positions))
                for row in rows if row.row.indicator_code]
     readable = [(row, rr) for row, rr in located if rr is not None]
     printed = {_row_key(row.row) for row, _ in located}

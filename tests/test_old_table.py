@@ -522,3 +522,12 @@ def test_a_previous_year_column_is_never_read_as_this_year(heads, this_first, la
     got = {f.key[0] + "/" + f.key[1]: f.value for f in facts}
     assert got == {"proactive_total/all": 1234, "requests_received/all": 12, "requests_received/in_person": 5,
                    "requests_received/online": 6, "requests_received/letter": 1, "admin_review_total/all": 1}
+
+
+@pytest.mark.parametrize("layout", ["tab", "cells"])
+def test_cumulative_printed_before_this_year(layout):
+    cumulative = ["5000", "40", "20", "15", "5", "3"]
+    facts = parse_old_table(normalize_text(_compared(("历年累计", "本年数"), cumulative, THIS_YEAR, layout))).facts
+    got = {f.key[0]: f.value for f in facts if f.key[1] == "all"}
+    assert (got["proactive_total"], got["proactive_total_cumulative"]) == (1234, 5000)
+    assert (got["requests_received"], got["requests_received_cumulative"]) == (12, 40)
