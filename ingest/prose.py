@@ -56,8 +56,9 @@ _CHANNEL_WORDS = r"(?:当面|现场|网上|网络|在线|互联网|信函|邮寄
 _CUMULATIVE = re.compile(r"(?<!今年)(?<!本年)(?<!年初)(?<!本年度)以来|历年|至今|迄今|累计")
 _THIS_YEAR = r"其中|本年|今年|当年|全年|年内"
 # Time markers deciding which year a figure belongs to; comparisons (较上年, 与去年相比) do not.
+_CN_YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _TIME_MARK = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:前|以前|之前))"
+    r"(?P<year>(?:19|20)\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:前|以前|之前))"
     r"|(?<![比较与同])(?P<prev>上一?年(?!度?结转)(?:度)?|去年|前一年)"
     r"|(?P<this>本年度?|今年|当年|全年|年内|本年度)"
 )
@@ -604,7 +605,12 @@ def _is_other_year(sentence: str, upto: int, year: int | None) -> bool:
         return False
     if last.group("prev"):
         return True
-    return year is not None and int(last.group("year")) != year
+    return year is not None and _year_number(last.group("year")) != year
+
+
+def _year_number(text: str) -> int:
+    """2016 or 二〇一六 as a number."""
+    return int(text) if text.isdigit() else int("".join(_CN_YEAR_DIGITS[c] for c in text))
 
 
 # A target or a forecast is not a figure stated for the year (力争全年主动公开政府信息2500条以上),

@@ -320,3 +320,10 @@ def test_staff_under_a_heading_about_the_staff():
 def test_wordings_of_real_narrative_reports(text, expected):
     facts = _facts(text, 2013)
     assert {k: v for k, (v, _) in facts.items()} == expected
+
+
+def test_a_year_written_in_chinese_numerals_is_a_time_marker():
+    # 二〇一五年 is another year than the report's: its figure is not this year's.
+    facts = _facts("二、依申请公开\n二〇一五年受理申请20件，二〇一六年受理申请12件。", 2016)
+    assert facts["requests_received"] == (12, "exact")
+    assert _facts("二〇一五年受理政府信息公开申请20件。", 2015)["requests_received"] == (20, "exact")
