@@ -557,33 +557,17 @@ def heading_tokens(tokens: list[Token], first_row_line: int) -> list[Token]:
     return [t for t in tokens if first_head <= t.cell.line < first_row_line]
 
 
-def other_period_headings(tokens: list[Token], first_row_line: int) -> int:
-    """Value-column headings of another period than the year reported (上年数, the earlier years)."""
-    years = []
-    n = 0
-    for t in heading_tokens(tokens, first_row_line):
-        compact = _SPACES.sub("", t.text)
-        if _OTHER_PERIOD.match(compact):
-            n += 1
-        elif m := _YEAR_HEADING.match(compact):
-            years.append(int(m.group(1)))
-    return n + max(len(years) - 1, 0)
-
-
 # Value-column headings of another period than the year reported: 上年数 | 本年数, 去年同期.
 _OTHER_PERIOD = re.compile(r"^(?:上一?年度?|去年|上年同期|去年同期|上期|同期)(?:数|统计数|数据|实际)?$")
 _YEAR_HEADING = re.compile(r"^((?:19|20)\d{2})年度?(?:数|统计数|数据)?$")
 
 
-def column_positions(tokens: list[Token], first_row_line: int) -> dict[str, int] | None:
-    """Where the form's value columns stand among the figure cells, when the headings say
-    otherwise than this year's first and 历年累计 second; None when they do not.
-
-    A heading of another period (上年数, 去年同期, the earlier of two year headings such as
-    2013年 | 2014年) takes a column of its own; this year's is the one headed 本年 or the later
-    year, wherever it stands (上年数 | 本年数, 历年累计 | 本年数).
-    """
-    heads: list[tuple[str, int]] = []  # (column key, "other" or "year", and the year)
+def value_headings(tokens: list[Token], first_row_line: int) -> list[str]:
+    """The value-column headings in order: a form column's key (this_year, cumulative) or
+    "other" for another period (上年数, 去年同期). Year headings: without a 本年 heading the
+    latest year is this year's and the others are other periods (2013年 | 2014年); beside one,
+    every year heading is another period."""
+    heads: list[tuple[str, int]] = []
     for t in heading_tokens(tokens, first_row_line):
         compact = _SPACES.sub("", t.text)
         if t.kind == "header" and t.column:
@@ -592,15 +576,18 @@ def column_positions(tokens: list[Token], first_row_line: int) -> dict[str, int]
             heads.append(("other", 0))
         elif m := _YEAR_HEADING.match(compact):
             heads.append(("year", int(m.group(1))))
-    years = [y for key, y in heads if key == "year"]
-    if len(years) >= 2 and not any(key == "this_year" for key, _ in heads):
-        heads = [(("this_year" if y == max(years) else "other") if key == "year" else key, y) for key, y in heads]
-    keys = [key for key, _ in heads if key != "year"]
-    positions = {key: i for i, key in reversed(list(enumerate(keys))) if key != "other"}
-    if "this_year" not in positions or positions == {k: i for i, k in enumerate(("this_year", "cumulative"))
-                                                     if k in positions}:
-        return None
-    return positions
+    latest = None if any(key == "this_year" for key, _ in heads) else max(
+        (y for key, y in heads if key == "year"), default=None)
+    return [key if key != "year" else ("this_year" if y == latest else "other") for key, y in heads]
+
+
+def column_positions(headings: list[str]) -> dict[str, int] | None:
+    """Where the form's value columns stand among a row's figure cells, when the headings place
+    them otherwise than this year's first and 历年累计 second (上年数 | 本年数, 历年累计 | 本年数);
+    None when they do not."""
+    positions = {key: i for i, key in reversed(list(enumerate(headings))) if key != "other"}
+    default = {key: i for i, key in enumerate(("this_year", "cumulative")) if key in positions}
+    return None if "this_year" not in positions or positions == default else positions
 
 
 def table_width(rows: list[_Row], n_cols: int, has_unit: bool) -> int:
@@ -666,12 +653,13 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     issues: list[ParseIssue] = []
     rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
     first_row_line = min((r.label.cell.line for r in rows), default=start + 1)
-    above = [t for t in doc_tokens if max(0, start - 30) < t.cell.line <= start] + tokens
-    n_cols, has_unit = detect_columns(header_tokens + tokens, rows, other_period_headings(above, first_row_line))
+    headings = value_headings([t for t in doc_tokens if max(0, start - 30) < t.cell.line <= start] + tokens,
+                              first_row_line)
+    n_cols, has_unit = detect_columns(header_tokens + tokens, rows, headings.count("other"))
     columns = _columns(form, n_cols)
 
     width = table_width(rows, n_cols, has_unit)
-    placed = column_positions(above, first_row_line)
+    placed = column_positions(headings)
     positions = [placed.get(key) for key, _ in columns] if placed else None
     if positions and max(p for p in positions if p is not None) >= width:
         positions = None  # the headings name more columns than the rows print
