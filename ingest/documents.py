@@ -14,6 +14,7 @@ what the file is and how to make it readable, instead of a generic "binary conte
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from xml.etree import ElementTree
 
@@ -24,6 +25,9 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 # Annual reports run to a few dozen pages; a longer PDF is read up to here (the rest is noted).
 MAX_PDF_PAGES = 200
+# A PDF whose pages take longer than this to read in all (a pathological file) is read no
+# further, so that one file cannot stall a landing run; checked between pages.
+MAX_PDF_SECONDS = 60.0
 
 
 def container_kind(data: bytes) -> str | None:
@@ -114,23 +118,29 @@ def docx_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """The text layer of a PDF, page after page (at most MAX_PDF_PAGES pages).
+    """The text layer of a PDF, page after page (at most MAX_PDF_PAGES pages, MAX_PDF_SECONDS).
 
     Raises ValueError for a PDF that cannot be read or holds no text (a scan).
     """
     from pypdf import PdfReader  # imported here: only PDFs pay for it
 
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+    pages: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("")  # reports are often "protected" with an empty user password
         n_pages = len(reader.pages)
-        pages = [reader.pages[i].extract_text() or "" for i in range(min(n_pages, MAX_PDF_PAGES))]
+        for i in range(min(n_pages, MAX_PDF_PAGES)):
+            pages.append(reader.pages[i].extract_text() or "")
+            if time.monotonic() > deadline:
+                break
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
         raise ValueError(f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     text = "\n".join(pages)
     if not text.strip():
         raise ValueError(f"PDF of {n_pages} page(s) without a text layer (a scan?): OCR it into text first")
-    if n_pages > MAX_PDF_PAGES:
-        text += f"\n(only the first {MAX_PDF_PAGES} of {n_pages} pages were read)"
+    if len(pages) < n_pages:
+        why = "time limit" if len(pages) < min(n_pages, MAX_PDF_PAGES) else "page limit"
+        text += f"\n(only the first {len(pages)} of {n_pages} pages were read: {why})"
     return text

@@ -148,3 +148,12 @@ def test_a_pdf_without_text_and_a_damaged_pdf():
     assert "without a text layer" in landed.decode_error
     landed = land_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "/raw/cut.pdf")
     assert landed.text is None and landed.decode_error.startswith("damaged PDF")
+
+
+def test_a_slow_pdf_is_read_no_further_than_the_time_limit(monkeypatch):
+    import ingest.documents as documents
+
+    monkeypatch.setattr(documents, "MAX_PDF_SECONDS", 0.0)  # every page is over the limit
+    text = documents.pdf_text(PDF.read_bytes())
+    assert text.endswith("pages were read: time limit)")
+    assert "2019" in text.split("\n")[0] and "of 3 pages" in text  # the first page kept, of three
