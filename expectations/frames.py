@@ -15,13 +15,15 @@ per (report, rule) are kept between runs, per report (ledger.py); the rest is on
 Two frames are derived rather than read:
 
 - the form-consistency frame: the form rules (parsed.form_rules, declared in
-  ingest/forms/*.yaml) evaluated on marts.fct_indicator_value, one column per rule holding
-  the rule's deviation. DuckDB evaluates every rule on every report of a form with rules
-  (set-based, kept per report in the screening ledger, ledger.py); the candidate cells — a
-  deviation at or beyond its bound, or figures DuckDB cannot settle (a key stated twice, a
-  non-finite value) — are evaluated again in Python by `evaluate` on the report's own
-  figures, one frame row per cell. The reference (`consistency_frames`, all in Python) has
-  one row per report instead; GE's results on both are the same once the counts are restored;
+  ingest/forms/*.yaml) evaluated on marts.fct_indicator_value, one row per (report, rule)
+  cell with the rule's deviation, and one column per form and severity (one GE expectation
+  each, `rule_groups`) holding how far the deviation lies outside its rule's bounds. DuckDB
+  evaluates every rule on every report of a form with rules (set-based, kept per report in
+  the screening ledger, ledger.py); the candidate cells — a deviation at or beyond its
+  bound, or figures DuckDB cannot settle (a key stated twice, a non-finite value) — are
+  evaluated again in Python by `evaluate` on the report's own figures. The reference
+  (`consistency_frames`, all in Python) holds every applicable cell; GE's results on both
+  are the same once the counts are restored;
 - the cross-check frame: the cross-source and cross-year verdicts of marts.fct_quality_check
   (table vs prose, carry-over continuity, year-over-year jumps), one column per rule family.
 
@@ -42,6 +44,7 @@ import pandas as pd
 
 FACT_KEY_COLUMNS = ["report_id", "indicator_code", "channel_code", "applicant_type"]
 ROW = "row"  # a frame row's id: how a failing row is found again (its mart's rowid, or the report's rank)
+MEMBER = "rule"  # the consistency frame's column naming a row's rule (form:rule): its result
 DETAIL_COLUMNS = ["check", ROW, "report_id", "rule", "indicator", "stated", "expected", "source_line", "note"]
 # Rule families of marts.fct_quality_check computed by dbt across sources or years
 # (rule names are `family` or `family[<fact key>]`).
@@ -162,11 +165,6 @@ def rule_specs(form_rules: pd.DataFrame) -> list[RuleSpec]:
     return specs
 
 
-def rule_column(spec: RuleSpec) -> str:
-    """Column of the consistency frame holding a rule's deviation."""
-    return spec.name
-
-
 @dataclass(frozen=True)
 class Figure:
     value: float
@@ -260,16 +258,41 @@ def cell_details(cells: list[Cell]) -> pd.DataFrame:
     } for c in cells], columns=DETAIL_COLUMNS)
 
 
-def deviation_frame(keys: pd.DataFrame, cells: list[Cell], positions: list[int], specs: list[RuleSpec]) -> pd.DataFrame:
-    """ROW, report_id, form_code (from `keys`, one frame row each) and one float column per
-    rule; cell i's deviation goes to frame row positions[i]. The rule columns are one float
-    block: GE copies the frame once per metric, and a block per column makes that copy slow."""
-    column_of = {spec.name: n for n, spec in enumerate(specs)}
-    values = np.full((len(keys), len(specs)), np.nan)
-    for cell, position in zip(cells, positions, strict=True):
-        values[position, column_of[cell.spec.name]] = cell.found.deviation
-    left = keys[[ROW, "report_id", "form_code"]].reset_index(drop=True)
-    return pd.concat([left, pd.DataFrame(values, columns=[rule_column(s) for s in specs])], axis=1)
+def rule_group(spec: RuleSpec) -> str:
+    """The GE expectation a rule is validated under: one per form and severity (GE's own cost
+    is ~13 ms per expectation, ~3 s for one per rule; the results are split per rule again,
+    runner.py), named like its frame column."""
+    return f"{spec.form_code}:{spec.severity}_rules"
+
+
+def rule_groups(specs: list[RuleSpec]) -> dict[str, list[RuleSpec]]:
+    """Group name -> its rules, groups in name order, rules in spec order."""
+    groups: dict[str, list[RuleSpec]] = {}
+    for spec in specs:
+        groups.setdefault(rule_group(spec), []).append(spec)
+    return dict(sorted(groups.items()))
+
+
+def cell_frame(cells: list[Cell], specs: list[RuleSpec]) -> pd.DataFrame:
+    """One row per cell: ROW, report_id, form_code, rule (its name), deviation, and one float
+    column per rule group (`rule_groups`) holding, on the rows of its rules, how far the
+    deviation lies outside the rule's bounds: max(low - deviation, deviation - high), <= 0
+    exactly when low <= deviation <= high (a float subtraction keeps the sign of the
+    difference); NaN elsewhere and where the deviation is NaN. The group columns are one
+    float block: GE copies the frame once per metric, and a block per column is slow."""
+    groups = list(rule_groups(specs))
+    column_of = {name: n for n, name in enumerate(groups)}
+    deviation = np.array([c.found.deviation for c in cells], dtype="float64")
+    low = np.array([c.spec.bounds[0] for c in cells], dtype="float64")
+    high = np.array([c.spec.bounds[1] for c in cells], dtype="float64")
+    values = np.full((len(cells), len(groups)), np.nan)
+    columns = np.array([column_of[rule_group(c.spec)] for c in cells], dtype="int64")
+    values[np.arange(len(cells)), columns] = np.maximum(low - deviation, deviation - high)
+    left = pd.DataFrame({
+        ROW: np.array([c.row for c in cells], dtype="int64"), "report_id": [c.report_id for c in cells],
+        "form_code": [c.form_code for c in cells], MEMBER: [c.spec.name for c in cells], "deviation": deviation,
+    }, columns=[ROW, "report_id", "form_code", MEMBER, "deviation"])
+    return pd.concat([left, pd.DataFrame(values, columns=groups)], axis=1)
 
 
 def consistency_specs(form_rules: pd.DataFrame, forms_present: Iterable[str]) -> list[RuleSpec]:
@@ -280,11 +303,11 @@ def consistency_specs(form_rules: pd.DataFrame, forms_present: Iterable[str]) ->
 
 def consistency_frames(facts: pd.DataFrame, reports: pd.DataFrame,
                        form_rules: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[RuleSpec]]:
-    """(wide, details, specs), all in Python: the reference the screened frames are held to.
+    """(frame, details, specs), all in Python: the reference the screened frames are held to.
 
-    wide: one row per report of a form with rules (ROW = its rank by report id), one column
-    per rule of those forms (its deviation, NaN where the rule does not apply) — one GE
-    expectation per column. details: one row per report x applicable rule (DETAIL_COLUMNS).
+    frame: one row per rule applicable to a report of a form with rules (ROW = the report's
+    rank by report id), in (report, rule) order (`cell_frame`). details: the same cells'
+    figures (DETAIL_COLUMNS).
     """
     ruled = reports[reports["form_code"].notna()][["report_id", "form_code"]].sort_values("report_id")
     specs = consistency_specs(form_rules, ruled["form_code"])
@@ -296,7 +319,7 @@ def consistency_frames(facts: pd.DataFrame, reports: pd.DataFrame,
     targets = ((r.row, r.report_id, r.form_code, spec)
                for r in ruled.itertuples() for spec in by_form.get(r.form_code, []))
     cells = evaluate_cells(targets, report_figures(frame_figures(facts)))
-    return deviation_frame(ruled, cells, [c.row for c in cells], specs), cell_details(cells), specs
+    return cell_frame(cells, specs), cell_details(cells), specs
 
 
 # ---- the consistency frame, screened in DuckDB ------------------------------------------------
@@ -343,7 +366,6 @@ class LedgerCells:
 
     candidates: pd.DataFrame  # row, report_id, form_code, rule: the cells GE must see
     settled: dict[str, int]  # per rule name: the applicable cells left out (they pass)
-    n_ruled: int  # the ruled reports: GE's rows for every rule
     facts: list[FigureRow]  # the figures the candidate cells read, in the mart's row order
 
 
@@ -391,14 +413,13 @@ def ledger_cells(con: duckdb.DuckDBPyConnection, specs: list[RuleSpec], ledger: 
                     f'select r."row", r.report_id, r.form_code, c.rule from {cells} where c.candidate')
         candidates = con.execute('select * from _ge_candidates order by "row", form_code, rule').df()
         settled = _settled_cells(con, ledger)
-        n_ruled = con.execute(f"select count(*) from ({_RULED_SQL})").fetchone()
         order = "order by f.rowid" if row_id(con, "marts.fct_indicator_value") == "rowid" else ""
         facts = con.execute(_CANDIDATE_FACTS_SQL.format(order=order)).fetchall()
     finally:
         con.execute("drop table if exists _ge_candidates")
         con.unregister("_ge_forms")
         con.unregister("_ge_roles")
-    return LedgerCells(candidates, settled, int(n_ruled[0]) if n_ruled else 0, facts)
+    return LedgerCells(candidates, settled, facts)
 
 
 def screened_consistency(con: duckdb.DuckDBPyConnection, specs: list[RuleSpec], ledger: str
@@ -406,24 +427,23 @@ def screened_consistency(con: duckdb.DuckDBPyConnection, specs: list[RuleSpec], 
     """(frame, details, counts) of the consistency suite from the screening ledger (ledger.py;
     refreshed for this warehouse), whose cells cover every ruled report.
 
-    frame: one row per candidate cell (ROW = the report's rank by report id among the ruled
-    reports, as in the reference's wide frame), holding its deviation in its rule's column.
-    counts: per rule, the ruled reports (GE's rows) and the reports it applies to (GE's
-    non-missing rows): DuckDB counts the cells left out, Python the candidates.
+    frame: one row per candidate cell, as in the reference (`cell_frame`). counts: per rule
+    group, every applicable cell (GE's rows: the candidates and the cells left out) and
+    those of its rules with a deviation (GE's non-missing rows): DuckDB counts the cells left
+    out, Python the candidates.
     """
     found = ledger_cells(con, specs, ledger)
     by_name = {s.name: s for s in specs}
     targets = [(int(c.row), c.report_id, c.form_code, by_name[f"{c.form_code}:{c.rule}"])
                for c in found.candidates.itertuples()]
     cells = evaluate_cells(targets, report_figures(found.facts))
-    keys = pd.DataFrame({ROW: [c.row for c in cells], "report_id": [c.report_id for c in cells],
-                         "form_code": [c.form_code for c in cells]}, columns=[ROW, "report_id", "form_code"])
-    frame = deviation_frame(keys.astype({ROW: "int64"}), cells, list(range(len(cells))), specs)
-    counted = {s.name: found.settled.get(s.name, 0) for s in specs}
+    counted = {group: sum(found.settled.get(s.name, 0) for s in members)
+               for group, members in rule_groups(specs).items()}
     for cell in cells:
-        counted[cell.spec.name] += 0 if np.isnan(cell.found.deviation) else 1
-    counts = {name: Counts(found.n_ruled, n) for name, n in counted.items()}
-    return frame, cell_details(cells), counts
+        counted[rule_group(cell.spec)] += 0 if np.isnan(cell.found.deviation) else 1
+    element_count = len(cells) + sum(found.settled.get(s.name, 0) for s in specs)
+    counts = {group: Counts(element_count, n) for group, n in counted.items()}
+    return cell_frame(cells, specs), cell_details(cells), counts
 
 
 # ---- the cross-source and cross-year verdicts --------------------------------------------------

@@ -20,14 +20,15 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
-from expectations.frames import DETAIL_COLUMNS, ROW, Counts, read_table, rule_specs
+from expectations.frames import DETAIL_COLUMNS, MEMBER, ROW, Counts, read_table, rule_specs
 from expectations.ledger import attach_ledger, default_ledger_path, refresh_ledger
 from expectations.results import ExpectationResult, SuiteResult
 from expectations.suites import SUITES, Check, Prepared, SuiteSpec
@@ -92,8 +93,8 @@ def _expectation(check: Check, gxe: Any) -> Any:
     return expectation
 
 
-def _failing_values(rows: list[dict[str, Any]], check: Check, prepared: Prepared) -> list[dict[str, Any]]:
-    """The failing rows, each with the failing figures.
+def _failing_values(rows: list[dict[str, Any]], name: str, prepared: Prepared) -> list[dict[str, Any]]:
+    """The failing rows of the check (or rule) `name`, each with the failing figures.
 
     A derived suite (details given) says it in the report's own terms (rule, indicator,
     stated, expected, source line); a mart suite gives the failing row's key columns.
@@ -102,7 +103,7 @@ def _failing_values(rows: list[dict[str, Any]], check: Check, prepared: Prepared
     details = prepared.details
     if details is None or details.empty or not rows:
         return rows
-    mine = details[details["check"] == check.name]
+    mine = details[details["check"] == name]
     by_row = {int(r): n for n, r in enumerate(mine[ROW])}
     columns = [k for k in DETAIL_COLUMNS if k not in ("check", ROW, "report_id")]
     values = {k: mine[k].to_numpy() for k in columns}
@@ -120,32 +121,47 @@ class Failing:
 
     rows: list[dict[str, Any]]  # the first MAX_FAILING_VALUES failing rows, in GE's order
     report_ids: tuple[str, ...]  # of every failing row, sorted
+    count: int = 0  # every failing row
+    # Per rule of a check with members (Check.members): its own failing rows.
+    by_member: dict[str, Failing] = field(default_factory=dict)
 
 
-def _expectation_result(gx_result: Any, failing_rows: Failing, check: Check,
-                        prepared: Prepared) -> ExpectationResult:
+def _result(name: str, description: str, gx_result: Any, failing: Failing, check: Check,
+            prepared: Prepared, passed: bool, unexpected_count: int) -> ExpectationResult:
     config = gx_result.expectation_config
-    result = gx_result.result or {}
-    passed = bool(gx_result.success)
     # Each failing row maps to one value, so the first MAX_FAILING_VALUES rows give the values kept.
-    failing = [] if passed else _failing_values(failing_rows.rows[:MAX_FAILING_VALUES], check, prepared)
-    for row in failing:
+    values = [] if passed else _failing_values(failing.rows[:MAX_FAILING_VALUES], name, prepared)
+    for row in values:
         row.pop(ROW, None)
-    ids = () if passed else failing_rows.report_ids
-    if not passed and gx_result.exception_info and gx_result.exception_info.get("raised_exception"):
+    if not gx_result.success and gx_result.exception_info and gx_result.exception_info.get("raised_exception"):
         # An expectation that could not run is a failure, never a silent pass.
-        failing = [{"exception": str(gx_result.exception_info.get("exception_message"))}]
+        passed = False
+        values = [{"exception": str(gx_result.exception_info.get("exception_message"))}]
     return ExpectationResult(
-        name=check.name,
+        name=name,
         expectation_type=config.type,
         column=config.kwargs.get("column"),
         severity="error" if check.severity == "error" else "warning",
         success=passed,
-        unexpected_count=int(result.get("unexpected_count") or 0),
-        failing_report_ids=ids,
-        failing_values=tuple(failing[:MAX_FAILING_VALUES]),
-        description=config.description or "",
+        unexpected_count=unexpected_count,
+        failing_report_ids=() if passed else failing.report_ids,
+        failing_values=tuple(values[:MAX_FAILING_VALUES]),
+        description=description,
     )
+
+
+def _expectation_results(gx_result: Any, failing: Failing, check: Check,
+                         prepared: Prepared) -> list[ExpectationResult]:
+    """The check's result, or with members one result per rule: its failing rows are those
+    of GE's failing rows that name it."""
+    if not check.members:
+        config = gx_result.expectation_config
+        count = int((gx_result.result or {}).get("unexpected_count") or 0)
+        return [_result(check.name, config.description or "", gx_result, failing, check, prepared,
+                        bool(gx_result.success), count)]
+    none = Failing([], ())
+    return [_result(m.name, m.description, gx_result, part, check, prepared, part.count == 0, part.count)
+            for m in check.members for part in [failing.by_member.get(m.name, none)]]
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -183,31 +199,49 @@ def _row_columns(config: Any, index_columns: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(c for d in domain for c in (d, *index_columns)))
 
 
-def _report_ids(frame: Any, positions: list[int], columns: list[str]) -> tuple[str, ...]:
+def _report_ids(frame: Any, positions: list[int] | Any, columns: list[str]) -> tuple[str, ...]:
     """The report ids of the failing rows at `positions`, sorted (none if the rows have none)."""
-    if "report_id" not in columns or not positions:
+    if "report_id" not in columns or not len(positions):
         return ()
     found = (_plain(v) for v in frame["report_id"].to_numpy()[positions])
     return tuple(sorted({str(v) for v in found if v is not None}))
 
 
-def _complete(gx_result: Any, frame: Any, spec: SuiteSpec, counts: Counts | None) -> Failing:
+def _records(frame: Any, positions: list[int] | Any, columns: list[str]) -> list[dict[str, Any]]:
+    return frame.iloc[positions][columns].to_dict("records") if len(positions) else []
+
+
+def _by_member(frame: Any, positions: list[int], columns: list[str]) -> dict[str, Failing]:
+    """The failing rows split by the rule they name (the frame's MEMBER column)."""
+    if not positions:
+        return {}
+    at = np.asarray(positions, dtype="int64")
+    named = frame[MEMBER].to_numpy()[at]
+    out = {}
+    for name in dict.fromkeys(named):
+        mine = at[named == name]
+        out[str(name)] = Failing(_records(frame, mine[:MAX_FAILING_VALUES], columns),
+                                 _report_ids(frame, mine, columns), len(mine))
+    return out
+
+
+def _complete(gx_result: Any, frame: Any, spec: SuiteSpec, counts: Counts | None, check: Check) -> Failing:
     """Complete one GE result (see the module doc) and return what the check needs of its failing rows."""
     result = gx_result.result
     positions = result.get("unexpected_index_list") or []
     columns = _row_columns(gx_result.expectation_config, spec.index_columns)
     n_partial = len(result.get("partial_unexpected_index_list") or [])
     # Only the rows someone reads become dicts: the stored sample, GE's partial list, the values kept.
-    kept = positions[:max(MAX_DOCS_ROWS, n_partial, MAX_FAILING_VALUES)]
-    rows: list[dict[str, Any]] = frame.iloc[kept][columns].to_dict("records") if kept else []
+    rows = _records(frame, positions[:max(MAX_DOCS_ROWS, n_partial, MAX_FAILING_VALUES)], columns)
+    by_member = _by_member(frame, positions, columns) if check.members else {}
     if "unexpected_index_list" in result:
         result["unexpected_index_column_names"] = list(spec.index_columns)
         result["unexpected_index_list"] = rows[:MAX_DOCS_ROWS]
         result["partial_unexpected_index_list"] = rows[:n_partial]
         result["unexpected_list"] = (result.get("unexpected_list") or [])[:MAX_DOCS_ROWS]
     if counts is not None:
-        _rescale(result, counts[gx_result.expectation_config.meta["check"]])
-    return Failing(rows[:MAX_FAILING_VALUES], _report_ids(frame, positions, columns))
+        _rescale(result, counts[check.name])
+    return Failing(rows[:MAX_FAILING_VALUES], _report_ids(frame, positions, columns), len(positions), by_member)
 
 
 def validate_suite(context: Any, spec: SuiteSpec, prepared: Prepared) -> tuple[Any, list[Failing]]:
@@ -231,7 +265,9 @@ def validate_suite(context: Any, spec: SuiteSpec, prepared: Prepared) -> tuple[A
     # batch.validate rather than a checkpoint: the result is stored once, completed (a
     # checkpoint stores it first, and its freshness checks re-read the suite).
     validation_result = batch.validate(suite, result_format=RESULT_FORMAT)
-    rows = [_complete(r, frame, spec, prepared.counts) for r in validation_result.results]
+    by_name = {check.name: check for check in prepared.checks}
+    rows = [_complete(r, frame, spec, prepared.counts, by_name[r.expectation_config.meta["check"]])
+            for r in validation_result.results]
     run_id = RunIdentifier(run_time=datetime.now(UTC))
     validation_result.meta.update(run_id=run_id, validation_time=run_id.run_time,
                                   batch_parameters={"dataframe": "<DATAFRAME>"})
@@ -245,8 +281,9 @@ def _run_suite(context: Any, spec: SuiteSpec, prepared: Prepared) -> SuiteResult
     validation_result, rows = validate_suite(context, spec, prepared)
     by_name = {check.name: check for check in prepared.checks}
     results = tuple(
-        _expectation_result(r, failing, by_name[r.expectation_config.meta["check"]], prepared)
+        result
         for r, failing in zip(validation_result.results, rows, strict=True)
+        for result in _expectation_results(r, failing, by_name[r.expectation_config.meta["check"]], prepared)
     )
     undeclared = {r.severity for r in results} - set(spec.severities)
     if undeclared:

@@ -26,6 +26,7 @@ import pandas as pd
 from expectations.frames import (
     CROSS_FAMILIES,
     FACT_KEY_COLUMNS,
+    MEMBER,
     ROW,
     Counts,
     RuleSpec,
@@ -34,7 +35,7 @@ from expectations.frames import (
     cross_frames,
     read_table,
     row_id,
-    rule_column,
+    rule_groups,
     screened_consistency,
     screened_rows,
     sql_list,
@@ -81,6 +82,14 @@ def known_units() -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A rule validated as part of an expectation (`Check.members`), reported on its own."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Check:
     """An expectation with a stable name and the severity its failure carries.
 
@@ -94,9 +103,11 @@ class Check:
     name: str
     severity: str  # error | warning
     build: Callable[[ModuleType], Any]  # gxe module -> Expectation
-    rule: tuple[str, str] | None = None  # (form_code, rule) of a form rule; ("", family) of a cross check
     screen: str | None = None
     counted: str | None = None
+    # The rules one expectation validates at once, each reported as its own result: the
+    # frame's MEMBER column names a row's rule (the consistency suite, `_consistency_checks`).
+    members: tuple[Member, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,17 +234,22 @@ def _prepare_dim_report(con: duckdb.DuckDBPyConnection, screened: bool = True) -
 # ---- form consistency ----------------------------------------------------------------------
 
 def _consistency_checks(specs: list[RuleSpec]) -> list[Check]:
+    """One expectation per form and severity (`frames.rule_groups`); its results are split
+    per rule again (runner.py), so each rule is reported under its own name."""
     checks = []
-    for spec in specs:
-        column, (low, high) = rule_column(spec), spec.bounds
-        text = spec.description or ("total = sum of parts" if spec.op == "eq" else "each part <= total")
+    for group, members in rule_groups(specs).items():
+        first = members[0]
+        text = (f"{group}: each of the {len(members)} {first.severity} rules of form {first.form_code} holds "
+                "(a total equals the sum of its stated parts, or no part exceeds its total, within the "
+                "rounding tolerance); the value is how far a rule's deviation lies outside its bounds "
+                "(<= 0 holds), and each failing row names its rule and deviation")
 
-        def build(gxe: ModuleType, column: str = column, low: float = low, high: float = high,
-                  text: str = f"{spec.name}: {text}") -> Any:
-            return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high,
-                                                     description=text)
+        def build(gxe: ModuleType, column: str = group, text: str = text) -> Any:
+            return gxe.ExpectColumnValuesToBeBetween(column=column, max_value=0.0, description=text)
 
-        checks.append(Check(spec.name, spec.severity, build, rule=(spec.form_code, spec.rule)))
+        rules = tuple(Member(s.name, f"{s.name}: " + (s.description or (
+            "total = sum of parts" if s.op == "eq" else "each part <= total"))) for s in members)
+        checks.append(Check(group, first.severity, build, members=rules))
     return checks
 
 
@@ -277,7 +293,7 @@ def _prepare_quality_check(con: duckdb.DuckDBPyConnection, screened: bool = True
 
         # frames.rule_family in SQL: the rule's name up to its first '['.
         of_family = f"split_part(rule, '[', 1) = {sql_literal(family)}"
-        checks.append(Check(family, "warning", build, rule=("", family),
+        checks.append(Check(family, "warning", build,
                             screen=f"{of_family} and passed is not true",
                             counted=f"{of_family} and passed is not null"))
     table = "marts.fct_quality_check"
@@ -293,7 +309,7 @@ SUITES: tuple[SuiteSpec, ...] = (
               (ROW, *FACT_KEY_COLUMNS, "value", "unit", "source_line"), ("error",), _prepare_fct),
     SuiteSpec("dim_report", "marts.dim_report", (ROW, "report_id", "year", "template"),
               ("error", "warning"), _prepare_dim_report),
-    SuiteSpec("form_consistency", "marts.fct_indicator_value", (ROW, "report_id"),
+    SuiteSpec("form_consistency", "marts.fct_indicator_value", (ROW, "report_id", MEMBER, "deviation"),
               ("error", "warning"), _prepare_consistency),
     SuiteSpec("fct_quality_check", "marts.fct_quality_check", (ROW, "report_id", "rule"),
               ("error", "warning"), _prepare_quality_check),

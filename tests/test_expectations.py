@@ -10,7 +10,7 @@ import pytest
 
 from expectations import run_suites, suite_names
 from expectations.fixture import BAD, UNREADABLE, write_fixture
-from expectations.frames import ROW, consistency_frames, cross_frames, rule_column, rule_specs
+from expectations.frames import ROW, consistency_frames, cross_frames
 
 
 @pytest.fixture(scope="module")
@@ -151,14 +151,18 @@ def test_consistency_frame_applies_only_where_total_and_a_part_are_stated():
          ("r3", "t", "all", "all", 1.0, 5)],  # form g has no rules
         columns=["report_id", "indicator_code", "channel_code", "applicant_type", "value", "source_line"])
     reports = pd.DataFrame([("r1", "f"), ("r2", "f"), ("r3", "g")], columns=["report_id", "form_code"])
-    wide, details, specs = consistency_frames(facts, reports, rules)
-    by_rule = {s.rule: s for s in rule_specs(rules)}
+    frame, details, specs = consistency_frames(facts, reports, rules)
     assert [s.name for s in specs] == ["f:bal", "f:cap"]  # form h has no report: not validated
-    assert list(wide["report_id"]) == ["r1", "r2"] and list(wide[ROW]) == [0, 1]
-    row1 = wide.set_index("report_id").loc["r1"]
-    assert row1[rule_column(by_rule["bal"])] == 3.0
-    assert row1[rule_column(by_rule["cap"])] == 2.0
-    assert wide.set_index("report_id").loc["r2", [rule_column(s) for s in specs]].isna().all()
+    # One row per applicable (report, rule): r2 states no total, so no rule applies to it.
+    assert list(frame["report_id"]) == ["r1", "r1"] and list(frame[ROW]) == [0, 0]
+    cells = frame.set_index("rule")
+    assert cells.loc["f:bal", "deviation"] == 3.0 and cells.loc["f:cap", "deviation"] == 2.0
+    # One column per form and severity: how far the deviation lies outside the rule's bounds
+    # (bal: |3| beyond 0.011; cap: 2 over the total, beyond 0.006), NaN on the other rule's row.
+    assert list(frame.columns[5:]) == ["f:error_rules", "f:warning_rules"]
+    assert cells.loc["f:bal", "f:error_rules"] == pytest.approx(3.0 - 0.011)
+    assert cells.loc["f:cap", "f:warning_rules"] == pytest.approx(2.0 - 0.006)
+    assert pd.isna(cells.loc["f:bal", "f:warning_rules"]) and pd.isna(cells.loc["f:cap", "f:error_rules"])
     cap = details.set_index("check").loc["f:cap"]
     assert (cap["indicator"], cap["stated"], cap["expected"], cap["source_line"]) == ("a/web", 12.0, 10.0, 7)
     bal = details.set_index("check").loc["f:bal"]
