@@ -66,7 +66,10 @@ _TABLE_LINE = re.compile(r"\t|\|.*\|")
 _HEADING = re.compile(
     r"^\s*(?:(?P<top>[一二三四五六七八九十]+\s*[、.])|(?P<sub>[((][一二三四五六七八九十]+[))])|\d+\s*[、.](?!\d))"
 )
-_NOTHING = re.compile(r"^\s*[((]?(?:无|暂无|没有|无相关情况|无此类情况|无相关数据)[))]?\s*[。.]?\s*$")
+# "Nothing", alone or after this year's marker (本年度无。); another year's (2015年无) is no answer.
+_THIS_YEAR_NOTHING = (r"(?:(?:本|今|全)年度?(?:内)?\s*,?\s*)?(?:无|暂无|没有|均无|无相关数据|未发生"
+                      r"|(?:无|没有|未)(?:发生|出现)?(?:此类|相关|上述|该类|类似)?(?:情况|情形|案件|事项))")
+_NOTHING = re.compile(rf"^\s*[((]?{_THIS_YEAR_NOTHING}[))]?\s*[。.]?\s*$")
 _HAS_NUMBER = re.compile(rf"[\d{_CN}]")
 _HAS_DIGIT = re.compile(rf"[\d{_CN}]")
 _HAS_NEGATION = re.compile(r"未|没有|无|不|免|零|为\s*0(?![\d.])")
@@ -155,8 +158,10 @@ RULES: tuple[Rule, ...] = (
         (
             _rx(r"{PRO}{F}{N}", "条|件|项"),
             _rx(r"主动公开(?:了)?{F}{N}(?:各类|各项)?(?:政府|政务)?信息", "条"),
-            # 全年共公开政府信息3256条,其中主动公开3200条
-            _rx(r"其中\s*,?\s*主动公开(?:了)?{F}{N}", "条|件|项"),
+            # 全年共公开政府信息3256条,其中主动公开3200条; 累计…5万余条,其中本年度主动公开3200条
+            _rx(r"其中\s*,?\s*(?:本年度?|今年|全年|当年)?(?:共|新)?主动公开(?:了)?{F}{N}", "条|件|项"),
+            # 全年主动公开3200条: this year's, with no noun (a noun would be a kind of information)
+            _rx(r"(?:本年度?|今年|全年)\s*,?\s*(?:共|共计)?主动公开(?:了)?{F}{N}", "条|件|项"),
         ),
         exclude=re.compile(_NOT_OWN_PROACTIVE),
         channel_words=_PROACTIVE_CHANNELS,
@@ -245,7 +250,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "requests_answered", "件",
-        (_rx(r"(?<![按及])(?:答复|回复)(?:了)?(?:申请人|申请)?{F}{N}", "件"),),
+        # 因信息不存在答复3件 is an outcome's count, not the answers'
+        (_rx(r"(?<![按及])(?<!存在)(?:答复|回复)(?:了)?(?:申请人|申请)?{F}{N}", "件"),),
         exclude=re.compile(r"按时|延期|逾期|咨询|留言|热线|信访|复议|诉讼|建议|提案"),
         requires=_APPLICATION_CONTEXT,
     ),
@@ -287,7 +293,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "requests_nonexistent", "件",
         (
-            _rx(r"(?:申请公开的)?(?:政府)?信息不存在[”\"’']?(?:的)?(?:申请)?{F}{N}", "件"),
+            # 因申请信息不存在答复3件 / 信息不存在无法提供的2件: the outcome between the reason and its count
+            _rx(r"(?:申请公开的)?(?:政府)?信息不存在[”\"’']?(?:的)?(?:申请)?(?:而)?"
+                r"(?:答复|告知|无法提供|未能提供|不能提供)?(?:的)?{F}{N}", "件"),
             _rx(r"{N}{G}(?:政府)?信息不存在", "件"),  # 3件因信息不存在未能提供
         ),
         requires=_REQUEST_CONTEXT,
@@ -429,6 +437,8 @@ RULES: tuple[Rule, ...] = (
         (
             _rx(r"(?:培训|参训|受训)(?:人员|干部|人数)?{F}{N}", "人次|人|名"),
             _rx(r"{N}(?:参加|参与|接受)(?:了)?(?:培训|学习培训)", "人次|人|名"),
+            # 培训各单位信息公开工作人员80人: who was trained, then how many
+            _rx(r"培训(?:了)?{G}(?:人员|干部|骨干|联络员|信息员){F}{N}", "人次|人|名"),
         ),
         exclude=re.compile(r"就业|失业|农民|劳动力|技能"),
         requires=re.compile(r"政务公开|信息公开"),
@@ -694,7 +704,7 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
 
 
 # A heading (or a short lead-in) and its answer on one line: 六、复议、诉讼情况:无。
-_INLINE_NOTHING = re.compile(r"^(?P<head>[^。;!?]{2,40}?)\s*:\s*(?:无|暂无|没有|均无)\s*[。.]?\s*$")
+_INLINE_NOTHING = re.compile(rf"^(?P<head>[^。;!?]{{2,40}}?)\s*:\s*{_THIS_YEAR_NOTHING}\s*[。.]?\s*$")
 
 
 def _heading_zeros(lines: list[str]) -> Iterator[Fact]:

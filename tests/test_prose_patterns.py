@@ -315,6 +315,23 @@ def test_staff_under_a_heading_about_the_staff():
         # an outcome armed by its section heading, the sentence before naming no request
         ("二、依申请公开情况\n全年受理申请12件。其中同意公开10件，占83%；不予公开2件，占17%。",
          {"requests_received": 12, "requests_granted": 10, "requests_denied": 2}),
+        # an outcome between the reason and its count: not the answers' count
+        ("二、依申请公开情况\n共受理申请11件，已答复11件。其中因申请信息不存在答复3件。",
+         {"requests_received": 11, "requests_answered": 11, "requests_nonexistent": 3}),
+        # "nothing this year" as the answer to a heading, on its own line or after it
+        ("五、行政复议、行政诉讼和申诉情况\n本年度无。", {"admin_review_total": 0, "admin_litigation_total": 0}),
+        ("行政复议、行政诉讼和申诉情况：本年度无。", {"admin_review_total": 0, "admin_litigation_total": 0}),
+        ("五、因政府信息公开申请行政复议、提起行政诉讼的情况\n本年度没有发生此类情况。",
+         {"admin_review_total": 0, "admin_litigation_total": 0}),
+        ("四、政府信息公开收费情况\n全年无此类情况。", {"fees_collected": 0}),
+        # ... but another year's nothing is no answer for this one
+        ("五、行政复议、行政诉讼情况\n2012年无。", {}),
+        # this year's proactive total without a noun, also as the part of a running total
+        ("累计主动公开政府信息5万余条，其中本年度主动公开3200条。", {"proactive_total": 3200}),
+        ("全年主动公开3200条，其中规范性文件12件。", {"proactive_total": 3200}),
+        ("全年主动公开规范性文件12件。", {}),
+        # who was trained between 培训 and the count
+        ("举办全县政务公开业务培训班1期，培训各单位信息公开工作人员80人。", {"training_sessions": 1, "trainees": 80}),
     ],
 )
 def test_wordings_of_real_narrative_reports(text, expected):
