@@ -13,9 +13,13 @@ what the file is and how to make it readable, instead of a generic "binary conte
 
 from __future__ import annotations
 
+import contextlib
 import io
+import signal
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -26,8 +30,36 @@ MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 # Annual reports run to a few dozen pages; a longer PDF is read up to here (the rest is noted).
 MAX_PDF_PAGES = 200
 # A PDF whose pages take longer than this to read in all (a pathological file) is read no
-# further, so that one file cannot stall a landing run; checked between pages.
+# further, so that one file cannot stall a landing run: checked between pages, and on the main
+# thread of a POSIX process also inside a page (`_time_limit`).
 MAX_PDF_SECONDS = 60.0
+
+
+class _PdfTimeLimit(BaseException):  # not an Exception: pypdf catches those and reads on
+    """Raised inside pypdf (pure Python) by the interval timer of `_time_limit`."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` with _PdfTimeLimit, where a timer signal can: on the
+    main thread of a POSIX process with no interval timer already running. Elsewhere a no-op
+    (the between-page check still bounds the rest)."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _PdfTimeLimit
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def container_kind(data: bytes) -> str | None:
@@ -126,15 +158,21 @@ def pdf_text(data: bytes) -> str:
 
     deadline = time.monotonic() + MAX_PDF_SECONDS
     pages: list[str] = []
+    n_pages = 0
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")  # reports are often "protected" with an empty user password
-        n_pages = len(reader.pages)
-        for i in range(min(n_pages, MAX_PDF_PAGES)):
-            pages.append(reader.pages[i].extract_text() or "")
-            if time.monotonic() > deadline:
-                break
+        with _time_limit(MAX_PDF_SECONDS):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                reader.decrypt("")  # reports are often "protected" with an empty user password
+            n_pages = len(reader.pages)
+            for i in range(min(n_pages, MAX_PDF_PAGES)):
+                pages.append(reader.pages[i].extract_text() or "")
+                if time.monotonic() > deadline:
+                    break
+    except _PdfTimeLimit:
+        if not pages:
+            raise ValueError(f"PDF not read within {MAX_PDF_SECONDS:g} s (a pathological file?): "
+                             "convert it to text first") from None
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
         raise ValueError(f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     text = "\n".join(pages)

@@ -154,6 +154,40 @@ def test_a_slow_pdf_is_read_no_further_than_the_time_limit(monkeypatch):
     import ingest.documents as documents
 
     monkeypatch.setattr(documents, "MAX_PDF_SECONDS", 0.0)  # every page is over the limit
-    text = documents.pdf_text(PDF.read_bytes())
+    # Off the main thread no timer signal can interrupt a page: the limit is checked between pages.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        text = pool.submit(documents.pdf_text, PDF.read_bytes()).result()
     assert text.endswith("pages were read: time limit)")
     assert "2019" in text.split("\n")[0] and "of 3 pages" in text  # the first page kept, of three
+
+
+def test_a_page_that_never_finishes_is_interrupted(monkeypatch):
+    """The time limit holds inside a page too: a page stuck in pypdf is cut off by a timer
+    (one file cannot stall a landing run), the pages before it kept."""
+    import pypdf
+
+    import ingest.documents as documents
+
+    read_page = pypdf.PageObject.extract_text
+    calls = []
+
+    def stuck_after_the_first(page, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            return read_page(page, *args, **kwargs)
+        while True:  # a pathological content stream
+            pass
+
+    monkeypatch.setattr(documents, "MAX_PDF_SECONDS", 0.5)
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", stuck_after_the_first)
+    text = documents.pdf_text(PDF.read_bytes())
+    assert text.endswith("(only the first 1 of 3 pages were read: time limit)")
+    assert "2019" in text.split("\n")[0]
+
+    calls.append(1)  # now the first page is stuck too: nothing read, a clear reason
+    with pytest.raises(ValueError, match="not read within 0.5 s"):
+        documents.pdf_text(PDF.read_bytes())
+    landed = land_bytes(PDF.read_bytes(), "/raw/stuck.pdf")
+    assert landed.content_type == "pdf" and landed.text is None and "not read within" in landed.decode_error
