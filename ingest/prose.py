@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.models import ALL, Fact, ParseIssue
 from ingest.numbers import parse_cn_numeral
@@ -104,6 +104,10 @@ class Rule:
     channel_only: bool = False  # emit only when the clause names one channel
     scale_yuan: bool = False  # money printed in 元 is converted to 万元
     subject: str | None = None  # 复议 or 诉讼: the last of the two named before the figure
+    applicant_words: tuple[tuple[str, str], ...] = ()  # (regex, applicant type): emit one type's share
+    # The figure is a share of the requests received: the last subject the sentence names
+    # before it is a receiving verb, not an outcome (予以公开10件,其中自然人8件 is not received).
+    share_of_received: bool = False
 
 
 _REQUEST_CHANNELS = (
@@ -113,6 +117,21 @@ _REQUEST_CHANNELS = (
     (r"网络|网上|在线|互联网|网站|线上", "online"),
     (r"信函|邮寄|来信|书面", "letter"),
 )
+# The applicant columns of the 2019+ form, as prose names them (法人或其他组织 is their sum: no
+# single type; 其他 is too vague to name one).
+_APPLICANT_TYPES = (
+    (r"自然人|公民个人", "natural_person"),
+    (r"商业企业", "commercial_enterprise"),
+    (r"科研机构", "research_institution"),
+    (r"社会公益组织", "social_welfare_org"),
+    (r"法律服务机构", "legal_service_org"),
+)
+_APPLICANT_WORDS = "|".join(pattern for pattern, _ in _APPLICANT_TYPES)
+_RECEIVED_OR_OUTCOME = re.compile(
+    r"(?P<received>收到|受理|新收|接收|接到|申请总量|申请数量|申请总数)"
+    r"|(?P<outcome>予以公开|部分公开|不予公开|同意公开|答复|办结|结转|不予处理|无法提供|其他处理|复议|诉讼)")
+# 均为自然人申请 / 全部由自然人提出: every request received came from natural persons.
+_ALL_NATURAL_PERSONS = re.compile(r"(?:均|全部|全|都)(?:为|是|系|由|来自)(?:自然人|公民个人)")
 _PROACTIVE_CHANNELS = (
     (r"公报", "gazette"),
     (r"网站|网页", "website"),
@@ -228,6 +247,15 @@ RULES: tuple[Rule, ...] = (
         requires=_APPLICATION_CONTEXT,
         channel_words=_REQUEST_CHANNELS,
         channel_only=True,
+    ),
+    # 新收申请23件(自然人20件、商业企业3件), 其中自然人申请18件: one applicant type's share.
+    Rule(
+        "requests_received", "件",
+        (_rx(rf"(?:{_APPLICANT_WORDS})(?:提出|提交)?(?:的)?(?:申请|申请件)?{{F}}{{N}}", "件|份|宗|个"),),
+        exclude=_NOT_REQUESTS,
+        requires=_APPLICATION_CONTEXT,
+        applicant_words=_APPLICANT_TYPES,
+        share_of_received=True,
     ),
     Rule(
         "requests_received", "件",
@@ -657,6 +685,22 @@ def _subject_before(text: str, upto: int) -> str | None:
     return "复议" if review > litigation else "诉讼"
 
 
+def _after_received(text: str, upto: int) -> bool:
+    """Whether the last subject named before a position is the requests received (收到/受理…),
+    not an outcome of them (予以公开, 答复, 结转…)."""
+    subjects = list(_RECEIVED_OR_OUTCOME.finditer(text, 0, upto))
+    return bool(subjects) and subjects[-1].lastgroup == "received"
+
+
+def _all_from_natural_persons(facts: list[Fact], text: str) -> list[Fact]:
+    """共收到申请5件,均为自然人申请: the total received is also the natural persons' share."""
+    if not _ALL_NATURAL_PERSONS.search(text):
+        return []
+    return [replace(f, applicant_type="natural_person") for f in facts
+            if f.indicator_code == "requests_received" and f.channel_code == ALL and f.applicant_type == ALL
+            and f.value > 0]
+
+
 def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iterator[Fact]:
     text = sentence.text
     if rule.requires and not (rule.requires.search(text) or rule.requires.search(sentence.section)
@@ -673,6 +717,10 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
             if rule.subject and (_subject_before(text, m.start())
                                  or _subject_before(sentence.context, len(sentence.context))) != rule.subject:
                 continue
+            # The subject may be in the sentence before: 共收到申请12件。其中自然人11件…
+            if rule.share_of_received and not _after_received(f"{sentence.context}\n{text}",
+                                                              len(sentence.context) + 1 + m.start()):
+                continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
                     _is_cumulative(text, clause, left, year) or _TARGET.search(text, left, at):
@@ -686,8 +734,13 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                 value, approx = number
                 if rule.scale_yuan and m.group("unit") == "元":
                     value = value / 10_000
-            channel = ALL
+            channel = applicant = ALL
             indicator = rule.indicator
+            if rule.applicant_words:
+                named = _channel(clause, rule.applicant_words)
+                if not named or named == ALL:
+                    continue
+                applicant = named
             if rule.channel_words:
                 named = _channel(clause, rule.channel_words)
                 if named and named != ALL:
@@ -699,7 +752,7 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
             yield Fact(
                 indicator_code=indicator, value=value, unit=rule.unit, source="narrative",
                 source_line=sentence.line_no, source_text=text, channel_code=channel,
-                value_qualifier="approx" if approx else "exact",
+                applicant_type=applicant, value_qualifier="approx" if approx else "exact",
             )
 
 
@@ -757,8 +810,11 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
         if _HAS_NUMBER.search(text):
             # A rule that needs context may be armed by the sentence before or by the section
             # heading (二、依申请公开情况 … 不予公开2件).
+            mine: list[Fact] = []
             for _, rule in _armed_rules(text, f"{sentence.context}\n{sentence.section}"):
-                found.extend(_facts_in_sentence(sentence, rule, year))
+                mine.extend(_facts_in_sentence(sentence, rule, year))
+            found.extend(mine)
+            found.extend(_all_from_natural_persons(mine, text))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
                 if trigger.search(text):

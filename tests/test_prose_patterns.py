@@ -344,3 +344,34 @@ def test_a_year_written_in_chinese_numerals_is_a_time_marker():
     facts = _facts("二、依申请公开\n二〇一五年受理申请20件，二〇一六年受理申请12件。", 2016)
     assert facts["requests_received"] == (12, "exact")
     assert _facts("二〇一五年受理政府信息公开申请20件。", 2015)["requests_received"] == (20, "exact")
+
+
+def _keyed(text: str, year: int = 2020) -> dict[str, float]:
+    facts, _ = extract_prose_facts(normalize_text(text), year)
+    return {f.indicator_code + ("" if f.channel_code == "all" else f"/{f.channel_code}")
+            + ("" if f.applicant_type == "all" else f"@{f.applicant_type}"): f.value for f in facts}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one applicant type's share of the requests received, in an aside or after 其中
+        ("三、收到和处理政府信息公开申请情况\n本年度新收申请23件（自然人20件，法人或其他组织3件）。",
+         {"requests_received": 23, "requests_received@natural_person": 20}),
+        ("三、收到和处理政府信息公开申请情况\n共收到申请20件，其中自然人申请18件，商业企业申请2件。",
+         {"requests_received": 20, "requests_received@natural_person": 18, "requests_received@commercial_enterprise": 2}),
+        # ... also when the total is in the sentence before
+        ("三、收到和处理政府信息公开申请情况\n本年度共收到申请12件。其中自然人提出申请11件，法律服务机构1件。",
+         {"requests_received": 12, "requests_received@natural_person": 11, "requests_received@legal_service_org": 1}),
+        # every request from natural persons: the total is their share
+        ("三、收到和处理政府信息公开申请情况\n共收到政府信息公开申请5件，均为自然人申请。",
+         {"requests_received": 5, "requests_received@natural_person": 5}),
+        ("三、依申请公开情况\n申请人均为自然人，共受理申请7件。", {"requests_received": 7, "requests_received@natural_person": 7}),
+        # an outcome's share is not a share of the requests received
+        ("三、收到和处理政府信息公开申请情况\n共收到申请12件，予以公开10件，其中自然人8件。",
+         {"requests_received": 12, "requests_granted": 10}),
+        ("一、概述\n为自然人、法人和其他组织提供服务5000余次。", {}),
+    ],
+)
+def test_applicant_shares_of_the_requests_received(text, expected):
+    assert _keyed(text) == expected
