@@ -332,6 +332,12 @@ def test_staff_under_a_heading_about_the_staff():
         ("全年主动公开规范性文件12件。", {}),
         # who was trained between 培训 and the count
         ("举办全县政务公开业务培训班1期，培训各单位信息公开工作人员80人。", {"training_sessions": 1, "trainees": 80}),
+        # an aside between a noun and its count; interpretations stated with their verb
+        ("二、主动公开情况\n全年共召开新闻发布会（吹风会）8场次。", {"press_conferences": 8}),
+        ("二、主动公开情况\n对重要政策文件进行解读22篇。", {"policy_interpretations": 22}),
+        # what the press carried is one channel's, not the proactive total
+        ("二、主动公开情况\n通过《XX日报》等报刊公开信息56条，通过政府公报公开政府信息12条。",
+         {"proactive_published/gazette": 12}),
     ],
 )
 def test_wordings_of_real_narrative_reports(text, expected):
