@@ -660,6 +660,8 @@ def _year_number(text: str) -> int:
 # A target or a forecast is not a figure stated for the year (力争全年主动公开政府信息2500条以上),
 # when its clause says so: 紧紧围绕年度工作目标,全年主动公开… states one.
 _TARGET = re.compile(r"力争|争取|预计|预期|目标|计划(?:全年|今年|明年|下一?年|年内)")
+# ... or says it after the figure: 全年主动公开政府信息2000条以上的目标已完成.
+_TARGET_AFTER = re.compile(r"\s*(?:以上|以内|左右)?(?:的)?(?:年度|工作)?(?:目标|任务)")
 
 
 def _is_cumulative(sentence: str, clause: str, start: int, year: int | None) -> bool:
@@ -729,7 +731,8 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                 continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
-                    _is_cumulative(text, clause, left, year) or _TARGET.search(text, left, at):
+                    _is_cumulative(text, clause, left, year) or _TARGET.search(text, left, at) or \
+                    (not rule.zero and _TARGET_AFTER.match(text, m.end())):
                 continue
             if rule.zero:
                 value, approx = 0.0, False

@@ -338,6 +338,9 @@ def test_staff_under_a_heading_about_the_staff():
         # what the press carried is one channel's, not the proactive total
         ("二、主动公开情况\n通过《XX日报》等报刊公开信息56条，通过政府公报公开政府信息12条。",
          {"proactive_published/gazette": 12}),
+        # a target stated after its figure
+        ("全年主动公开政府信息2000条以上的目标已完成。", {}),
+        ("全年主动公开政府信息2000条，超额完成年度目标任务。", {"proactive_total": 2000}),
     ],
 )
 def test_wordings_of_real_narrative_reports(text, expected):
