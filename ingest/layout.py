@@ -50,13 +50,15 @@ class Cell:
 
     `text` is the stripped cell text ("" when blank); `line` is 1-based; `col`
     is the cell's position within its physical line (0 for one-cell lines);
-    `blank` is True for empty cells and blank markers.
+    `blank` is True for empty cells and blank markers; `mark` is a blank marker as printed
+    ("—", "/", …; "" for an empty cell).
     """
 
     text: str
     line: int
     col: int = 0
     blank: bool = False
+    mark: str = ""
 
 
 def is_blank_marker(text: str) -> bool:
@@ -184,13 +186,13 @@ def read_cells(lines: list[str], start: int = 0, end: int | None = None) -> list
         if kind == "cell" and is_stray_page_number(lines, i, start, end):
             continue
         prev_kind = kind
-        cells.extend(Cell(text, i + 1, col, blank) for col, text, blank in _line_cells(line))
+        cells.extend(Cell(text, i + 1, col, blank, mark) for col, text, blank, mark in _line_cells(line))
     return cells
 
 
 @lru_cache(maxsize=WORDING_CACHE_SIZE)  # table lines (labels, headers, furniture) recur across reports
-def _line_cells(line: str) -> tuple[tuple[int, str, bool], ...]:
-    """(column, text, blank) of the cells of one non-empty line, layout noise dropped."""
+def _line_cells(line: str) -> tuple[tuple[int, str, bool, str], ...]:
+    """(column, text, blank, mark) of the cells of one non-empty line, layout noise dropped."""
     if line_kind(line) == "pipe" and is_separator_row(line):
         return ()
     texts = split_line(line)
@@ -202,5 +204,5 @@ def _line_cells(line: str) -> tuple[tuple[int, str, bool], ...]:
         if _is_noise(text):
             continue
         blank = is_blank_marker(text)
-        out.append((col, "" if blank else text, blank))
+        out.append((col, "" if blank else text, blank, text.strip() if blank else ""))
     return tuple(out)

@@ -38,7 +38,14 @@ from ingest.new_table_repair import (
     row_candidates,
     row_violated,
 )
-from ingest.numbers import BLANK_CELLS, CELL_UNITS, ocr_digits, parse_number_cell
+from ingest.numbers import (
+    BLANK_CELLS,
+    CELL_UNITS,
+    DASH_CELLS,
+    MIN_DASHES_FOR_ZEROS,
+    ocr_digits,
+    parse_number_cell,
+)
 from ingest.text import WORDING_CACHE_SIZE, differ_in_negation
 
 FORM_CODES = ("new_2021", "new_2019")
@@ -857,6 +864,18 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None,
     return result
 
 
+_ZERO_FIGURE = re.compile(r"0+(?:\.0+)?")
+
+
+def dashes_for_zeros(values: list[Tok]) -> int:
+    """How many dash cells the figure cells hold when they hold no 0 (and at least
+    MIN_DASHES_FOR_ZEROS dashes): the dashes then stand for zeros. 0 otherwise."""
+    if any(t.kind == "num" and _ZERO_FIGURE.fullmatch(t.text) for t in values):
+        return 0
+    n = sum(1 for t in values if t.kind == "blank" and t.text.strip() in DASH_CELLS)
+    return n if n >= MIN_DASHES_FOR_ZEROS else 0
+
+
 def parse_new_table(lines: list[str]) -> TableResult | None:
     """The 2019+ statistics tables of a report, or None when it prints none."""
     toks = tokenize(lines)
@@ -872,5 +891,13 @@ def parse_new_table(lines: list[str]) -> TableResult | None:
     plausible = [r for r in reads if _plausible(r)]
     if len(plausible) < MIN_FIGURE_LINES or sum(r.spec.section == "requests" for r in plausible) < 2:
         return None
+    n_dashes = dashes_for_zeros([t for r in plausible for t in r.values])
+    if n_dashes:
+        toks = [Tok("num", "0", t.line) if t.kind == "blank" and t.text.strip() in DASH_CELLS else t for t in toks]
+        reads = read_lines(toks, code)
     result = parse_form(lines, code, toks, reads)
+    if n_dashes:
+        result.issues.append(ParseIssue(
+            "dashes_read_as_zeros", f"{code}: the table prints no 0 and {n_dashes} dash cells: each dash is read as 0",
+            "info"))
     return result if result.facts else None

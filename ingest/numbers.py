@@ -16,6 +16,11 @@ _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 # Cells that mean "nothing stated" in a flattened table.
 BLANK_CELLS = frozenset({"", "-", "—", "——", "/", "\\", "无", "空", "——/", "--", "---", "— —"})
+# A table whose figure rows print no 0 but at least MIN_DASHES_FOR_ZEROS dashes writes zero as
+# a dash: that is the report's convention, and both table parsers read it so (with an issue).
+# A table printing both means something else by a dash (not applicable, not stated): no figure.
+DASH_CELLS = frozenset({"-", "—", "——", "--", "---", "— —"})
+MIN_DASHES_FOR_ZEROS = 5
 
 
 # Not frozen, for speed; treated as immutable (see ingest.layout.Cell).

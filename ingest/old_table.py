@@ -35,7 +35,7 @@ from functools import lru_cache
 from ingest.forms import Form, FormRow, fact_key, get_form
 from ingest.layout import Cell, read_cells
 from ingest.models import Fact, ParseIssue, TableResult
-from ingest.numbers import Number, ocr_digits, parse_number_cell
+from ingest.numbers import DASH_CELLS, MIN_DASHES_FOR_ZEROS, Number, ocr_digits, parse_number_cell
 from ingest.old_table_repair import Figure, Reading, RowReadings, digit_splits, ordered, placements, resolve
 from ingest.text import WORDING_CACHE_SIZE, differ_in_negation
 
@@ -652,6 +652,13 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
 
     issues: list[ParseIssue] = []
     rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
+    dashes = _dashes_for_zeros(rows)
+    if dashes:
+        # The report writes zero as a dash (new_table.dashes_for_zeros): read its rows again so.
+        tokens = [classify(Cell("0", t.cell.line, t.cell.col), form) if id(t) in dashes else t for t in tokens]
+        issues = [ParseIssue("dashes_read_as_zeros", f"the table prints no 0 and {len(dashes)} dash cells in "
+                             "its rows: each dash is read as 0", "info", start + 1)]
+        rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
     first_row_line = min((r.label.cell.line for r in rows), default=start + 1)
     headings = value_headings([t for t in doc_tokens if max(0, start - 30) < t.cell.line <= start] + tokens,
                               first_row_line)
@@ -694,6 +701,16 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
         issues.append(ParseIssue("form_rows_not_found", f"{len(missing)} row(s) of {FORM_CODE} not in the "
                                  f"table: {', '.join(missing)}", "info", start + 1))
     return TableResult(FORM_CODE, facts, issues, rows_expected=len(data_rows), rows_found=len(found))
+
+
+def _dashes_for_zeros(rows: list[_Row]) -> set[int]:
+    """The dash cells (token ids) of the form's data rows when those rows print no 0 and at
+    least MIN_DASHES_FOR_ZEROS dashes: then a dash is the report's zero. Empty otherwise."""
+    rest = [t for r in rows if r.row.indicator_code for t in r.rest]
+    if any(t.kind == "value" and t.number is not None and t.number.value == 0 for t in rest):
+        return set()
+    dashes = {id(t) for t in rest if t.kind == "blank" and t.cell.mark in DASH_CELLS}
+    return dashes if len(dashes) >= MIN_DASHES_FOR_ZEROS else set()
 
 
 def _repair_issue(row: _Row, rr: RowReadings, chosen_by_rules: bool, lines: list[str]) -> ParseIssue:

@@ -53,13 +53,17 @@ SAME: dict[str, Callable[[str], str]] = {
     "empty cells after the row": _rows(lambda c: "\t".join([*c, "", ""])),
     "an empty cell before the row": _rows(lambda c: "\t".join(["", *c])),
     "two tabs between cells": _rows(lambda c: "\t\t".join(c)),
+    # A table that prints no 0 writes zero as a dash: the report's convention (an info issue says so).
+    "a dash for every zero": _rows(lambda c: "\t".join("—" if x == "0" else x for x in c)),
 }
 # May lose figures (recorded as issues), never change one.
 NOT_WRONG: dict[str, Callable[[str], str]] = {
     "comma-separated": _rows(lambda c: ",".join(c)),
     "quoted comma-separated": _rows(lambda c: ",".join(f'"{x}"' for x in c)),
     "semicolons": _rows(lambda c: ";".join(c)),
-    "a dash for every zero": _rows(lambda c: "\t".join("—" if x == "0" else x for x in c)),
+    # ... but one that prints zeros too means something else by a dash: no figure.
+    "a dash for most zeros, 0 for some": _rows(lambda c: "\t".join(
+        "—" if x == "0" and i % 2 else x for i, x in enumerate(c))),
     "label: figures": _rows(lambda c: c[0] + ":" + " ".join(c[1:])),
     "label spanning two columns": _rows(lambda c: "\t".join([c[0], "", *c[1:]])),
     "second cell spanning two columns": _rows(lambda c: "\t".join([*c[:2], "", *c[2:]])),
@@ -167,3 +171,20 @@ def test_whole_report_encodings_and_character_forms_read_the_same(sample: str, r
     clean = _report(sample, text.encode())
     assert clean[0] and clean[1]
     assert _report(sample, WHOLE[rewrite](text)) == clean
+
+
+@pytest.mark.parametrize("sample", TABLE_SAMPLES, ids=lambda n: n[:3])
+def test_dashes_are_zeros_only_where_the_table_prints_no_zero(clean, sample: str) -> None:
+    text, figures = clean[sample]
+    every = parse_report(sample, SAME["a dash for every zero"](text))
+    assert {f.key: f.value for f in every.facts if f.source == "table"} == figures
+    assert any(i.code == "dashes_read_as_zeros" for i in every.issues)
+    # One zero left printed as 0: the dashes mean something else, and no dash becomes a figure.
+    lines = SAME["a dash for every zero"](text).split("\n")
+    last = max(n for n, line in enumerate(lines) if line.endswith("\t—"))  # a figure row's, not a heading's
+    lines[last] = lines[last][:-1] + "0"
+    mixed = parse_report(sample, "\n".join(lines))
+    assert not any(i.code == "dashes_read_as_zeros" for i in mixed.issues)
+    mixed_figures = {f.key: f.value for f in mixed.facts if f.source == "table"}
+    assert all(figures[k] == v for k, v in mixed_figures.items() if k in figures)
+    assert len(mixed_figures) < len(figures)
