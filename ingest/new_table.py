@@ -542,6 +542,12 @@ def _pads_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
 
 def _cell_values(read: LineRead, n: int, pads: bool = False, lead_is_layout: bool = False) -> list[Tok]:
     vals = read.values
+    if n == 1 and len(vals) > 1:
+        # A one-column line (行政许可 | 39732 | — | —): its one figure, whatever blank cells
+        # stand around it (cells the form does not have).
+        figures = [t for t in vals if t.kind == "num"]
+        if len(figures) == 1:
+            return figures
     if len(vals) < n:
         filled = _trim_gaps([t for t in read.toks if t.kind != "pad"], n, lead_is_layout)
         if filled is not None:
@@ -867,13 +873,17 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None,
 _ZERO_FIGURE = re.compile(r"0+(?:\.0+)?")
 
 
-def dashes_for_zeros(values: list[Tok]) -> int:
-    """How many dash cells the figure cells hold when they hold no 0 (and at least
-    MIN_DASHES_FOR_ZEROS dashes): the dashes then stand for zeros. 0 otherwise."""
+def dashes_for_zeros(reads: list[LineRead]) -> set[int]:
+    """The dash cells (token ids) that stand for zeros: those of lines printing no more cells
+    than their columns (a dash beyond them marks a cell the form does not have, 行政许可 |
+    39732 | —), when the lines print no 0 and at least MIN_DASHES_FOR_ZEROS such dashes.
+    Empty otherwise."""
+    values = [t for r in reads for t in r.values]
     if any(t.kind == "num" and _ZERO_FIGURE.fullmatch(t.text) for t in values):
-        return 0
-    n = sum(1 for t in values if t.kind == "blank" and t.text.strip() in DASH_CELLS)
-    return n if n >= MIN_DASHES_FOR_ZEROS else 0
+        return set()
+    dashes = {id(t) for r in reads if len(r.values) <= len(r.spec.cells)
+              for t in r.values if t.kind == "blank" and t.text.strip() in DASH_CELLS}
+    return dashes if len(dashes) >= MIN_DASHES_FOR_ZEROS else set()
 
 
 def parse_new_table(lines: list[str]) -> TableResult | None:
@@ -891,13 +901,13 @@ def parse_new_table(lines: list[str]) -> TableResult | None:
     plausible = [r for r in reads if _plausible(r)]
     if len(plausible) < MIN_FIGURE_LINES or sum(r.spec.section == "requests" for r in plausible) < 2:
         return None
-    n_dashes = dashes_for_zeros([t for r in plausible for t in r.values])
-    if n_dashes:
-        toks = [Tok("num", "0", t.line) if t.kind == "blank" and t.text.strip() in DASH_CELLS else t for t in toks]
+    dashes = dashes_for_zeros(plausible)
+    if dashes:
+        toks = [Tok("num", "0", t.line) if id(t) in dashes else t for t in toks]
         reads = read_lines(toks, code)
     result = parse_form(lines, code, toks, reads)
-    if n_dashes:
+    if dashes:
         result.issues.append(ParseIssue(
-            "dashes_read_as_zeros", f"{code}: the table prints no 0 and {n_dashes} dash cells: each dash is read as 0",
-            "info"))
+            "dashes_read_as_zeros", f"{code}: the table prints no 0 and {len(dashes)} dash cells: each dash is "
+            "read as 0", "info"))
     return result if result.facts else None

@@ -652,7 +652,7 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
 
     issues: list[ParseIssue] = []
     rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
-    dashes = _dashes_for_zeros(rows)
+    dashes = _dashes_for_zeros(rows, form)
     if dashes:
         # The report writes zero as a dash (new_table.dashes_for_zeros): read its rows again so.
         tokens = [classify(Cell("0", t.cell.line, t.cell.col), form) if id(t) in dashes else t for t in tokens]
@@ -703,13 +703,17 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     return TableResult(FORM_CODE, facts, issues, rows_expected=len(data_rows), rows_found=len(found))
 
 
-def _dashes_for_zeros(rows: list[_Row]) -> set[int]:
+def _dashes_for_zeros(rows: list[_Row], form: Form) -> set[int]:
     """The dash cells (token ids) of the form's data rows when those rows print no 0 and at
     least MIN_DASHES_FOR_ZEROS dashes: then a dash is the report's zero. Empty otherwise."""
-    rest = [t for r in rows if r.row.indicator_code for t in r.rest]
-    if any(t.kind == "value" and t.number is not None and t.number.value == 0 for t in rest):
+    data = [r for r in rows if r.row.indicator_code]
+    if any(t.kind == "value" and t.number is not None and t.number.value == 0 for r in data for t in r.rest):
         return set()
-    dashes = {id(t) for t in rest if t.kind == "blank" and t.cell.mark in DASH_CELLS}
+    # Not in rows printing more cells than the form has value columns and a unit (a dash
+    # there marks a cell the form does not have).
+    width = len(form.columns) + 1
+    dashes = {id(t) for r in data if sum(t.kind in ("value", "blank") for t in r.rest) <= width
+              for t in r.rest if t.kind == "blank" and t.cell.mark in DASH_CELLS}
     return dashes if len(dashes) >= MIN_DASHES_FOR_ZEROS else set()
 
 

@@ -53,6 +53,10 @@ SAME: dict[str, Callable[[str], str]] = {
     "empty cells after the row": _rows(lambda c: "\t".join([*c, "", ""])),
     "an empty cell before the row": _rows(lambda c: "\t".join(["", *c])),
     "two tabs between cells": _rows(lambda c: "\t\t".join(c)),
+    # Dashes in cells a one-column row does not have (行政许可 | 39732 | — | —).
+    "dashes after a one-column figure": _rows(lambda c: "\t".join(
+        [*filled, "—", "—"] if len(filled := [x for x in c if x.strip()]) == 2
+        and filled[1].replace(".", "").isdigit() else c)),
     # A table that prints no 0 writes zero as a dash: the report's convention (an info issue says so).
     "a dash for every zero": _rows(lambda c: "\t".join("—" if x == "0" else x for x in c)),
 }
