@@ -899,7 +899,12 @@ def parse_new_table(lines: list[str]) -> TableResult | None:
             scored.append(((hits[code], len(reads)), code, reads))
     _, code, reads = max(scored, key=lambda s: s[0])
     plausible = [r for r in reads if _plausible(r)]
-    if len(plausible) < MIN_FIGURE_LINES or sum(r.spec.section == "requests" for r in plausible) < 2:
+    # A 2019+ table prints figure lines in the request matrix, or in at least two of its other
+    # tables (第二十条, 复议/诉讼): a matrix that cannot be read (columns merged, an image) must
+    # not cost the figures of the tables around it.
+    other_sections = {r.spec.section for r in plausible} - {"requests"}
+    if len(plausible) < MIN_FIGURE_LINES or (
+            sum(r.spec.section == "requests" for r in plausible) < 2 and len(other_sections) < 2):
         return None
     dashes = dashes_for_zeros(plausible)
     if dashes:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from new_layouts import LAYOUTS, expected_facts, fmt, random_values, render, to_lines, unique_glue
 
-from ingest.forms import fact_key, load_forms
+from ingest.forms import fact_key, load_forms, split_fact_key
 from ingest.models import TableResult
 from ingest.new_table import normalize_label, parse_new_table, tokenize
 from ingest.new_table_repair import SumRule, glued_splits
@@ -393,3 +393,31 @@ def test_a_negated_label_never_matches_fuzzily() -> None:
     assert label_score(normalize_label("(一)予以公开"), normalize_label("(三)不予公开")) == 0
     assert label_score(normalize_label("(一)予以公开"), normalize_label("(一)予以公开")) > 0
     assert label_score(normalize_label("予以公开的"), normalize_label("(一)予以公开")) > 0
+
+
+def test_an_unreadable_request_matrix_keeps_the_other_tables() -> None:
+    # The matrix printed with its five organisation columns merged into one (自然人 |
+    # 法人或其他组织 | 总计): its rows fit no column set, so they give no figure, but the
+    # 第二十条 and 复议/诉讼 tables around it are read (they were lost with the matrix).
+    import re
+
+    values = random_values("new_2021", random.Random(7))
+    text = render("new_2021", values, "tab")
+
+    def merged(line: str) -> str:
+        cells = line.split("\t")
+        figures = [c for c in cells if re.fullmatch(r"\d+", c)]
+        if len(figures) != 7 or len(cells) < 8:
+            return line
+        n = [int(c) for c in figures]
+        return "\t".join([*cells[:len(cells) - 7], str(n[0]), str(sum(n[1:6])), str(n[6])])
+
+    lines = ["\t自然人\t法人或其他组织\t总计" if "\t商业企业\t" in ln else merged(ln) for ln in text.split("\n")]
+    result = parse_new_table(to_lines("\n".join(lines)))
+    assert result is not None
+    read = {f.key: f.value for f in result.facts}
+    expected = {split_fact_key(k): v for k, v in expected_facts(values).items()}
+    assert all(expected[k] == v for k, v in read.items())  # nothing wrong
+    assert not any(k[0].startswith("requests_") for k in read)  # the merged matrix gives nothing
+    others = {k for k in expected if k[0].startswith(("admin_review", "admin_litigation", "licensing", "penalty"))}
+    assert others and others <= read.keys()
