@@ -652,7 +652,7 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
 
     issues: list[ParseIssue] = []
     rows = _drop_layout_blanks(_assign(tokens, form, issues, lines), header_tokens + tokens)
-    dashes = _dashes_for_zeros(rows, form)
+    dashes = _dashes_for_zeros(rows)
     if dashes:
         # The report writes zero as a dash (new_table.dashes_for_zeros): read its rows again so.
         tokens = [classify(Cell("0", t.cell.line, t.cell.col), form) if id(t) in dashes else t for t in tokens]
@@ -703,17 +703,20 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     return TableResult(FORM_CODE, facts, issues, rows_expected=len(data_rows), rows_found=len(found))
 
 
-def _dashes_for_zeros(rows: list[_Row], form: Form) -> set[int]:
+def _dashes_for_zeros(rows: list[_Row]) -> set[int]:
     """The dash cells (token ids) of the form's data rows when those rows print no 0 and at
     least MIN_DASHES_FOR_ZEROS dashes: then a dash is the report's zero. Empty otherwise."""
     data = [r for r in rows if r.row.indicator_code]
     if any(t.kind == "value" and t.number is not None and t.number.value == 0 for r in data for t in r.rest):
         return set()
-    # Not in rows printing more cells than the form has value columns and a unit (a dash
-    # there marks a cell the form does not have).
-    width = len(form.columns) + 1
-    dashes = {id(t) for r in data if sum(t.kind in ("value", "blank") for t in r.rest) <= width
-              for t in r.rest if t.kind == "blank" and t.cell.mark in DASH_CELLS}
+    # Only in a table of one figure column: beside 本年, a dash under 历年累计 often means "not
+    # counted" (staff, training), and beyond the form's columns it marks a cell the form does
+    # not have.
+    def figure_cells(r: _Row) -> int:
+        return sum(t.kind == "value" or (t.kind == "blank" and t.cell.mark in DASH_CELLS) for t in r.rest)
+    if any(figure_cells(r) > 1 for r in data):
+        return set()
+    dashes = {id(t) for r in data for t in r.rest if t.kind == "blank" and t.cell.mark in DASH_CELLS}
     return dashes if len(dashes) >= MIN_DASHES_FOR_ZEROS else set()
 
 

@@ -192,3 +192,26 @@ def test_dashes_are_zeros_only_where_the_table_prints_no_zero(clean, sample: str
     mixed_figures = {f.key: f.value for f in mixed.facts if f.source == "table"}
     assert all(figures[k] == v for k, v in mixed_figures.items() if k in figures)
     assert len(mixed_figures) < len(figures)
+
+
+def test_dashes_in_a_table_with_a_cumulative_column_stay_blank(clean) -> None:
+    # 本年 | 累计 with every 0 a dash, and a dash under 累计 for the rows not counted over the
+    # years (staff, training): such a dash means "not counted", so the dashes are no zeros here.
+    sample = "001_26e5e647c1fabd57.txt"
+    text, figures = clean[sample]
+    lines = []
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.split("|")]
+        if "|" in line and len(cells) >= 3 and cells[2].isdigit():
+            this_year = cells[2]
+            cumulative = "—" if ("人员" in cells[0] or "培训" in cells[0] or this_year == "0") else str(int(this_year) * 3)
+            line = " | ".join([cells[0], cells[1], "—" if this_year == "0" else this_year, cumulative])
+        elif line.startswith("指 标"):
+            line = "指 标 | 单位 | 本年数 | 累计数"
+        lines.append(line)
+    report = parse_report(sample, "\n".join(lines))
+    assert not any(i.code == "dashes_read_as_zeros" for i in report.issues)
+    read = {f.key: f.value for f in report.facts if f.source == "table"}
+    assert read[("staff_total", "all", "all")] == figures[("staff_total", "all", "all")]
+    assert ("staff_total_cumulative", "all", "all") not in read
+    assert all(figures[k] == v for k, v in read.items() if k in figures)
