@@ -6,6 +6,9 @@ screened out of the whole mart (frames.py, ledger.py). GE decides which of them 
 result is then completed (`_complete`) before it is stored for the Data Docs:
 
 - the whole mart's row counts and percentages (`_rescale`), not the candidates';
+- for an expectation validating several rules at once (the form rules, one expectation per
+  form and severity: `Check.members`), its failing rows split by the rule each names, so
+  every rule is reported as its own result;
 - the failing rows with the suite's index columns, looked up in the frame by their position.
   GE would look each cell up one by one (~0.5 ms a failing row); the stored copy keeps the
   first MAX_DOCS_ROWS of them (the Data Docs show ten per value). The check metadata keeps

@@ -676,7 +676,7 @@ def _is_cumulative(sentence: str, clause: str, start: int, year: int | None) -> 
 
 
 def _channel(clause: str, words: tuple[tuple[str, str], ...]) -> str | None:
-    """The one channel a clause names (None if none); 'all' if several or 等."""
+    """The one channel (or applicant type) a clause names (None if none); 'all' if several or 等."""
     named = {code for pattern, code in words if re.search(pattern, clause)}
     if not named:
         return None
