@@ -309,7 +309,7 @@ SUITES: tuple[SuiteSpec, ...] = (
               (ROW, *FACT_KEY_COLUMNS, "value", "unit", "source_line"), ("error",), _prepare_fct),
     SuiteSpec("dim_report", "marts.dim_report", (ROW, "report_id", "year", "template"),
               ("error", "warning"), _prepare_dim_report),
-    SuiteSpec("form_consistency", "marts.fct_indicator_value", (ROW, "report_id", MEMBER, "deviation"),
+    SuiteSpec("form_consistency", "marts.fct_indicator_value", (ROW, MEMBER, "deviation", "report_id"),
               ("error", "warning"), _prepare_consistency),
     SuiteSpec("fct_quality_check", "marts.fct_quality_check", (ROW, "report_id", "rule"),
               ("error", "warning"), _prepare_quality_check),
