@@ -25,7 +25,8 @@ from ingest.numbers import parse_cn_numeral
 
 # --------------------------------------------------------------------- building blocks
 
-_CN = "零〇○一二两三四五六七八九十百千万"
+# Financial numerals (壹拾贰件) too: some reports write every figure of the prose in them.
+_CN = "零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟"
 # A number with its unit; 余/多/近/约/逾/超过/左右 make it approximate. The number may
 # not continue another number (第二十条, 2019年 → no figure) nor follow 第.
 _NUM = (
@@ -62,6 +63,13 @@ _TIME_MARK = re.compile(
     r"|(?<![比较与同])(?P<prev>上一?年(?!度?结转)(?:度)?|去年|前一年)"
     r"|(?P<this>本年度?|今年|当年|全年|年内|本年度)"
 )
+# A part of the year (上半年, 第一季度, 前三季度, 1-6月) states no figure of the year, unless a
+# whole-year marker (全年, 本年, 2019年 not followed by a part of it) stands after it.
+_PART_OR_WHOLE_YEAR = re.compile(
+    r"(?P<part>[上下]半年|(?:第|前)?[一二三四1-4]\s*季度"
+    r"|(?<!\d)(?:[1-9]|1[01])\s*(?:至|到|-|—|~)\s*(?:[1-9]|1[01])\s*月(?!\d))"
+    r"|(?P<whole>全年|本年度?|今年|当年|年内|(?:19|20)\d{2}\s*年(?![上下]半年|第?[一二三四]季度|\s*\d))"
+)
 _TABLE_LINE = re.compile(r"\t|\|.*\|")
 _HEADING = re.compile(
     r"^\s*(?:(?P<top>[一二三四五六七八九十]+\s*[、.])|(?P<sub>[((][一二三四五六七八九十]+[))])|\d+\s*[、.](?!\d))"
@@ -70,12 +78,18 @@ _HEADING = re.compile(
 _THIS_YEAR_NOTHING = (r"(?:(?:本|今|全)年度?(?:内)?\s*,?\s*)?(?:无|暂无|没有|均无|无相关数据|未发生"
                       r"|(?:无|没有|未)(?:发生|出现)?(?:此类|相关|上述|该类|类似)?(?:情况|情形|案件|事项))")
 _NOTHING = re.compile(rf"^\s*[((]?{_THIS_YEAR_NOTHING}[))]?\s*[。.]?\s*$")
-_HAS_NUMBER = re.compile(rf"[\d{_CN}]")
 _HAS_DIGIT = re.compile(rf"[\d{_CN}]")
 _HAS_NEGATION = re.compile(r"未|没有|无|不|免|零|为\s*0(?![\d.])")
 
 
+# The units of every number rule (filled by _rx): a number rule can only match a sentence
+# holding a number followed by one of them (see _NUMBER_WITH_UNIT).
+_NUMBER_RULE_UNITS: set[str] = set()
+
+
 def _rx(template: str, units: str) -> re.Pattern[str]:
+    if "{N}" in template:
+        _NUMBER_RULE_UNITS.add(units)
     return re.compile(
         template.replace("{N}", _NUM.replace("{units}", units))
         .replace("{F}", _FILL)
@@ -509,6 +523,11 @@ def _trigger(rule: Rule) -> re.Pattern[str]:
 
 _NUMBER_RULES = tuple((r, _trigger(r)) for r in RULES if not r.zero)
 _ZERO_RULES = tuple((r, _trigger(r)) for r in RULES if r.zero)
+# What every number rule's match ends with (_NUM: a digit or numeral, then 余/多, then a unit):
+# most numbered lines (table rows flattened into prose, dates, article numbers) lack it, and
+# skip arming the rules. A necessary condition only, so it changes no result.
+_NUMBER_WITH_UNIT = re.compile(
+    rf"[\d{_CN}]\s*(?:余|多)?\s*(?:{'|'.join(f'(?:{u})' for u in sorted(_NUMBER_RULE_UNITS))})")
 # Many rules share a trigger: each distinct one is searched once per sentence.
 _NUMBER_TRIGGERS = tuple(dict.fromkeys(t for _, t in _NUMBER_RULES))
 # Per trigger, the rules it arms with their position among the rules (facts keep rule order):
@@ -652,6 +671,12 @@ def _is_other_year(sentence: str, upto: int, year: int | None) -> bool:
     return year is not None and _year_number(last.group("year")) != year
 
 
+def _is_part_of_year(sentence: str, upto: int) -> bool:
+    """True when the last period named before the figure is a part of the year (上半年, 一季度)."""
+    marks = _PART_OR_WHOLE_YEAR.findall(sentence, 0, upto)
+    return bool(marks) and bool(marks[-1][0])
+
+
 def _year_number(text: str) -> int:
     """2016 or 二〇一六 as a number."""
     return int(text) if text.isdigit() else int("".join(_CN_YEAR_DIGITS[c] for c in text))
@@ -731,6 +756,7 @@ def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iter
                 continue
             at = m.start("num") if not rule.zero else m.start()
             if (not rule.indicator.startswith("requests_carried") and _is_other_year(text, at, year)) or \
+                    _is_part_of_year(text, at) or \
                     _is_cumulative(text, clause, left, year) or _TARGET.search(text, left, at) or \
                     (not rule.zero and _TARGET_AFTER.match(text, m.end())):
                 continue
@@ -816,7 +842,7 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
     found: list[Fact] = []
     for sentence in iter_sentences(lines):
         text = sentence.text
-        if _HAS_NUMBER.search(text):
+        if _NUMBER_WITH_UNIT.search(text):
             # A rule that needs context may be armed by the sentence before or by the section
             # heading (二、依申请公开情况 … 不予公开2件).
             mine: list[Fact] = []

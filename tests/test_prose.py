@@ -227,3 +227,31 @@ def test_headings_and_finished_lines_are_not_joined():
     facts, _ = extract_prose_facts(normalize_text(text), 2019)
     assert {(f.indicator_code, f.value, f.source_line) for f in facts} == {
         ("proactive_total", 500, 2), ("requests_received", 12, 3), ("fees_collected", 0, 5)}
+
+
+def test_the_number_gate_drops_no_figure(sample_paths, monkeypatch):
+    # Sentences without a number followed by a unit skip the number rules (a speed-up: most
+    # numbered lines are table rows, dates, article numbers). Every rule's figure ends in a
+    # unit, so with the gate open the narrative fixtures and samples must read the same.
+    import re
+    from pathlib import Path
+
+    import ingest.prose as prose
+
+    paths = [*sample_paths, *sorted((Path(__file__).parent / "fixtures" / "narrative").glob("*.txt"))]
+    texts = [normalize_text(decode_bytes(p.read_bytes()).text) for p in paths]
+    gated = [extract_prose_facts(lines, 2019)[0] for lines in texts]
+    assert sum(map(len, gated)) > 100
+    monkeypatch.setattr(prose, "_NUMBER_WITH_UNIT", re.compile(""))
+    assert [extract_prose_facts(lines, 2019)[0] for lines in texts] == gated
+
+
+def test_the_number_gate_knows_every_unit():
+    # A number rule whose unit the gate did not list would never fire.
+    from ingest.prose import _NUMBER_WITH_UNIT
+
+    for sentence in ("全年主动公开政府信息3200条", "收到申请12件", "举办培训班3期", "培训人员80人次",
+                     "收取费用1.5万元", "新闻发布会8场次", "解读22篇", "受理复议3起", "依申请公开贰拾件"):
+        assert _NUMBER_WITH_UNIT.search(sentence), sentence
+    assert not _NUMBER_WITH_UNIT.search("行政许可 39732 0 0")
+    assert not _NUMBER_WITH_UNIT.search("统计期限自2019年1月1日起至2019年12月31日止")

@@ -28,6 +28,10 @@ def _facts(text: str, year: int | None = 2017) -> dict[str, tuple[float, str]]:
         ("全年共受理政府信息公开申请一千二百余件。", "requests_received", 1200, "approx"),
         ("全年主动公开政府信息两万条。", "proactive_total", 20000, "exact"),
         ("全年主动公开政府信息１２３条。", "proactive_total", 123, "exact"),  # full-width digits
+        # Financial numerals (大写), as some reports write every figure of their prose.
+        ("全年共受理政府信息公开申请壹拾贰件。", "requests_received", 12, "exact"),
+        ("全年主动公开政府信息贰佰叁拾条。", "proactive_total", 230, "exact"),
+        ("本年度收到行政复议申请叁件。", "admin_review_total", 3, "exact"),
         ("全年主动公开政府信息1.2万条。", "proactive_total", 12000, "exact"),
         ("全年主动公开政府信息3万余条。", "proactive_total", 30000, "approx"),
         ("全年主动公开政府信息12,345条。", "proactive_total", 12345, "exact"),
@@ -164,6 +168,36 @@ def test_trap_yields_nothing(sentence, key):
     ],
 )
 def test_this_years_figure_next_to_another_years(sentence, key, value):
+    assert _facts(sentence)[key][0] == value
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "上半年共受理政府信息公开申请5件。",
+        "2017年上半年,全县主动公开政府信息1200条。",
+        "第一季度收到政府信息公开申请3件。",
+        "前三季度主动公开政府信息300条。",
+        "1至11月,共受理政府信息公开申请20件。",
+        "2017年1-6月共受理政府信息公开申请4件。",
+    ],
+)
+def test_a_part_of_the_year_states_no_figure_of_the_year(sentence):
+    assert not _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key", "value"),
+    [
+        ("上半年受理政府信息公开申请6件,下半年受理政府信息公开申请7件,全年共受理政府信息公开申请13件。",
+         "requests_received", 13),
+        ("上半年召开专题会议2次,全年主动公开政府信息1200条。", "proactive_total", 1200),
+        ("1-12月共受理政府信息公开申请9件。", "requests_received", 9),
+        ("2017年1月1日至12月31日,共受理政府信息公开申请9件。", "requests_received", 9),
+        ("每季度更新一次,全年主动公开政府信息100条。", "proactive_total", 100),
+    ],
+)
+def test_the_whole_year_after_a_part_of_it(sentence, key, value):
     assert _facts(sentence)[key][0] == value
 
 
