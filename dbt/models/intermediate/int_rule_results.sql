@@ -12,61 +12,53 @@ with reports as (
         and {{ report_ledger_scope('report_id', fingerprint_rules()) }}
 ),
 
+-- The fact keys of the rules' totals and parts, built once per rule (not per report x rule).
 rules as (
     select distinct
         form_code, rule, op, severity, description,
-        total_indicator, total_channel, total_applicant
+        {{ fact_key('total_indicator', 'total_channel', 'total_applicant') }} as total_key
     from {{ ref('stg_form_rules') }}
 ),
 
+rule_parts as (
+    select
+        form_code, rule, part_no,
+        {{ fact_key('part_indicator', 'part_channel', 'part_applicant') }} as part_key
+    from {{ ref('stg_form_rules') }}
+),
+
+-- The rules that can apply: their total is stated.
 totals as (
     select
         rp.report_id,
+        rp.form_code,
         ru.rule,
         ru.op,
         ru.severity,
         ru.description,
-        {{ fact_key('ru.total_indicator', 'ru.total_channel', 'ru.total_applicant') }} as total_key,
+        ru.total_key,
         f.value as total_value
     from reports as rp
     inner join rules as ru on rp.form_code = ru.form_code
-    left join {{ ref('int_facts_resolved') }} as f
-        on rp.report_id = f.report_id
-        and ru.total_indicator = f.indicator_code
-        and ru.total_channel = f.channel_code
-        and ru.total_applicant = f.applicant_type
+    inner join {{ ref('int_facts_resolved') }} as f
+        on rp.report_id = f.report_id and ru.total_key = f.fact_key
 ),
 
-parts as (
-    select
-        rp.report_id,
-        pr.rule,
-        pr.part_no,
-        {{ fact_key('pr.part_indicator', 'pr.part_channel', 'pr.part_applicant') }} as part_key,
-        f.value as part_value
-    from reports as rp
-    inner join {{ ref('stg_form_rules') }} as pr on rp.form_code = pr.form_code
-    left join {{ ref('int_facts_resolved') }} as f
-        on rp.report_id = f.report_id
-        and pr.part_indicator = f.indicator_code
-        and pr.part_channel = f.channel_code
-        and pr.part_applicant = f.applicant_type
-),
-
--- Only rules whose total is stated can apply; the texts are built only where printed (the
--- parts of an eq rule; the parts over the total of an le rule).
+-- Every part of those rules, stated or not (an unstated part is listed as such in the text).
+-- Figures are matched on fact_key (one string) rather than on its three columns.
 part_rows as (
     select
-        p.report_id,
-        p.rule,
-        p.part_no,
-        p.part_key,
-        p.part_value,
+        t.report_id,
+        t.rule,
+        pr.part_no,
+        pr.part_key,
+        f.value as part_value,
         t.op,
-        p.part_value > t.total_value + {{ sum_tolerance(1) }} as is_over
-    from parts as p
-    inner join totals as t on p.report_id = t.report_id and p.rule = t.rule
-    where t.total_value is not null
+        f.value > t.total_value + {{ sum_tolerance(1) }} as is_over
+    from totals as t
+    inner join rule_parts as pr on t.form_code = pr.form_code and t.rule = pr.rule
+    left join {{ ref('int_facts_resolved') }} as f
+        on t.report_id = f.report_id and pr.part_key = f.fact_key
 ),
 
 -- Counts, sum and both texts in one aggregation per report x rule (one hash table over the
