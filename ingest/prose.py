@@ -160,8 +160,9 @@ _REQUEST_CONTEXT = re.compile(r"申请|答复")
 _APPLICATION_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
 _NOT_REQUESTS = re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼")
 _OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
-# A zero said of an outcome or a rate (复议纠错率为零) is not a zero count of cases.
-_NOT_A_COUNT_OF_CASES = re.compile(r"\d+\s*[件起宗]|纠错|维持|撤销|驳回|其他|尚未审结|结果|率|比例")
+# A zero said of an outcome or a rate (复议纠错率为零) is not a zero count of cases, nor is
+# a clause that states a count other than zero (0件 is the zero itself: 行政复议、行政诉讼案件均为0件).
+_NOT_A_COUNT_OF_CASES = re.compile(r"(?<![\d.])[1-9]\d*\s*[件起宗]|纠错|维持|撤销|驳回|其他|尚未审结|结果|率|比例")
 
 
 # Proactive figures of something else: documents, reading rooms, interpretations, subordinate units.

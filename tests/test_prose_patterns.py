@@ -336,6 +336,8 @@ def test_staff_under_a_heading_about_the_staff():
         # not this agency's information, said with the information rather than a scope
         ("二、依申请公开\n全年受理申请14件，其中同意公开8件，非本机关政府信息1件。",
          {"requests_received": 14, "requests_granted": 8, "requests_not_this_agency": 1}),
+        # zero written as a count of cases
+        ("本年度行政复议、行政诉讼案件均为0件。", {"admin_review_total": 0, "admin_litigation_total": 0}),
         # the disclosure share of all review or litigation cases
         ("全年发生行政复议案件32件，其中涉及政府信息公开的0件。", {"admin_review_total": 0}),
         ("全年收到行政复议申请120件，其中因政府信息公开申请的5件；行政诉讼案件10件，其中涉及政府信息公开的1件。",
