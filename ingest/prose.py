@@ -142,7 +142,7 @@ _APPLICANT_TYPES = (
 )
 _APPLICANT_WORDS = "|".join(pattern for pattern, _ in _APPLICANT_TYPES)
 _RECEIVED_OR_OUTCOME = re.compile(
-    r"(?P<received>收到|受理|新收|接收|接到|申请总量|申请数量|申请总数)"
+    r"(?P<received>收到|受理|新收|接收|接到|办理|申请总量|申请数量|申请总数)"
     r"|(?P<outcome>予以公开|部分公开|不予公开|同意公开|答复|办结|结转|不予处理|无法提供|其他处理|复议|诉讼)")
 # 均为自然人申请 / 全部由自然人提出: every request received came from natural persons.
 _ALL_NATURAL_PERSONS = re.compile(r"(?:均|全部|全|都)(?:为|是|系|由|来自)(?:自然人|公民个人)")

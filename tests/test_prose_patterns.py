@@ -411,6 +411,9 @@ def _keyed(text: str, year: int = 2020) -> dict[str, float]:
         # ... also when the total is in the sentence before
         ("三、收到和处理政府信息公开申请情况\n本年度共收到申请12件。其中自然人提出申请11件，法律服务机构1件。",
          {"requests_received": 12, "requests_received@natural_person": 11, "requests_received@legal_service_org": 1}),
+        # 办理 receives as 受理 does
+        ("本年度共办理政府信息公开申请12件，其中自然人申请10件，法人或其他组织申请2件。",
+         {"requests_received": 12, "requests_received@natural_person": 10}),
         # every request from natural persons: the total is their share
         ("三、收到和处理政府信息公开申请情况\n共收到政府信息公开申请5件，均为自然人申请。",
          {"requests_received": 5, "requests_received@natural_person": 5}),
