@@ -336,6 +336,10 @@ def test_staff_under_a_heading_about_the_staff():
         # not this agency's information, said with the information rather than a scope
         ("二、依申请公开\n全年受理申请14件，其中同意公开8件，非本机关政府信息1件。",
          {"requests_received": 14, "requests_granted": 8, "requests_not_this_agency": 1}),
+        # a list item whose verb stands earlier in the sentence
+        ("全年召开政策吹风会3次，新闻发布会8次，答记者问15次。", {"press_conferences": 8}),
+        ("全年召开会议3次，各部门新闻发布会8次。", {}),
+        ("三、收费情况\n本年度未发生收费情况。", {"fees_collected": 0}),
         # zero written as a count of cases
         ("本年度行政复议、行政诉讼案件均为0件。", {"admin_review_total": 0, "admin_litigation_total": 0}),
         # the disclosure share of all review or litigation cases
