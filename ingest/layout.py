@@ -206,3 +206,41 @@ def _line_cells(line: str) -> tuple[tuple[int, str, bool, str], ...]:
         blank = is_blank_marker(text)
         out.append((col, "" if blank else text, blank, text.strip() if blank else ""))
     return tuple(out)
+
+
+# ------------------------------------------------------------------ delimited rows
+
+# A comma- or semicolon-separated table (a spreadsheet saved as CSV, then pasted). NFKC folds the
+# full-width ,/; of prose and labels into the same characters, so a line is a delimited row only
+# when its cells end in a run of bare figures (or blank marks) after a label that does not end in
+# a digit (主动公开信息3,200 is a thousands separator, not two cells), and only in a text that has
+# at least MIN_DELIMITED_ROWS such lines with the same delimiter.
+_DELIMITERS = (",", ";")
+_BARE_FIGURE = re.compile(r"[\"']?\s*-?\d+(?:\.\d+)?\s*[\"']?")
+MIN_DELIMITED_ROWS = 5
+
+
+def _delimited_cells(line: str, delimiter: str) -> list[str] | None:
+    """The cells of a line that reads as a delimited table row, else None."""
+    if delimiter not in line or "\t" in line or "|" in line:
+        return None
+    cells = [c.strip().strip("\"'").strip() for c in line.split(delimiter)]
+    first = next((i for i, c in enumerate(cells) if _BARE_FIGURE.fullmatch(c)), None)
+    if first is None or not all(_BARE_FIGURE.fullmatch(c) or is_blank_marker(c) for c in cells[first:]):
+        return None
+    label = next((c for c in reversed(cells[:first]) if c), "")
+    if not label:
+        # A row of figures alone (the 复议/诉讼 table's one row): several cells, and not the
+        # digit groups of one number (12,345,678).
+        return cells if len(cells) >= 4 and not all(len(c) == 3 for c in cells[1:]) else None
+    return None if label[-1].isdigit() else cells
+
+
+def delimited_rows_as_tabs(lines: list[str]) -> list[str]:
+    """Rows of a comma- or semicolon-separated table rewritten with tabs (the layout the table
+    readers know); the text unchanged when it holds no such table."""
+    for delimiter in _DELIMITERS:
+        rows = {i: cells for i, line in enumerate(lines) if (cells := _delimited_cells(line, delimiter))}
+        if len(rows) >= MIN_DELIMITED_ROWS:
+            lines = ["\t".join(rows[i]) if i in rows else line for i, line in enumerate(lines)]
+    return lines

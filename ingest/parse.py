@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 from ingest.forms import load_forms
+from ingest.layout import delimited_rows_as_tabs
 from ingest.metadata import extract_metadata
 from ingest.models import Fact, ParsedReport, ParseIssue, ReportMeta, TableResult
 from ingest.new_table import parse_new_table
@@ -132,7 +133,7 @@ def parse_text(report_id: str, text: str) -> ParsedReport:
             "(a file cut mid-character, or corrupted bytes)",
             "warning",
         ))
-    lines = normalize_text(text)
+    lines = delimited_rows_as_tabs(normalize_text(text))
     if not any(line.strip() for line in lines):
         return ParsedReport(report_id, ReportMeta(), status="failed",
                             issues=[ParseIssue("empty_text", "no text after decoding", "error")])

@@ -203,3 +203,18 @@ def test_one_single_tab_keeps_every_tab_as_printed():
     text = "收到申请数\t\t5\t\t3\n办结数\t\t4\t\t1\n合计\t\t9\t\t1\n备注\t2\t3"
     assert undouble_tab_separators(text) == text
     assert undouble_tab_separators("a\t\tb") == "a\t\tb"  # too little evidence
+
+
+def test_comma_separated_rows_become_tab_rows_only_in_a_delimited_table() -> None:
+    from ingest.layout import delimited_rows_as_tabs
+
+    table = ["收到申请数,12,18", "(一)予以公开,14,0,0,0,0,0,14", '"当面申请数","3","5"', "不予公开数;0;—",
+             "0,0,0,0,0,0", "网上申请数,9,13"]
+    prose = ["全年主动公开政府信息3,200条,其中网站公开3,000条。", "主动公开政府信息共计3,200", "12,345,678",
+             "2019年,2020年,2021年"]
+    rewritten = delimited_rows_as_tabs(prose + table)
+    assert rewritten[:len(prose)] == prose  # thousands separators and prose stay as they are
+    assert rewritten[len(prose):] == ["收到申请数\t12\t18", "(一)予以公开\t14\t0\t0\t0\t0\t0\t14", "当面申请数\t3\t5",
+                                      "不予公开数;0;—", "0\t0\t0\t0\t0\t0", "网上申请数\t9\t13"]
+    # A few such lines in a narrative report are left alone: a table has many rows.
+    assert delimited_rows_as_tabs(prose + table[:3]) == prose + table[:3]

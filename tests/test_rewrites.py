@@ -59,12 +59,13 @@ SAME: dict[str, Callable[[str], str]] = {
         and filled[1].replace(".", "").isdigit() else c)),
     # A table that prints no 0 writes zero as a dash: the report's convention (an info issue says so).
     "a dash for every zero": _rows(lambda c: "\t".join("—" if x == "0" else x for x in c)),
-}
-# May lose figures (recorded as issues), never change one.
-NOT_WRONG: dict[str, Callable[[str], str]] = {
+    # A spreadsheet saved as CSV (ingest.layout.delimited_rows_as_tabs).
     "comma-separated": _rows(lambda c: ",".join(c)),
     "quoted comma-separated": _rows(lambda c: ",".join(f'"{x}"' for x in c)),
     "semicolons": _rows(lambda c: ";".join(c)),
+}
+# May lose figures (recorded as issues), never change one.
+NOT_WRONG: dict[str, Callable[[str], str]] = {
     # ... but one that prints zeros too means something else by a dash: no figure.
     "a dash for most zeros, 0 for some": _rows(lambda c: "\t".join(
         "—" if x == "0" and i % 2 else x for i, x in enumerate(c))),
