@@ -37,7 +37,7 @@ _NUM = (
 # Only these words may stand between a keyword and its number.
 # A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one),
 # and a closing quote after a quoted keyword (其中“同意公开”12件).
-_FILL = r"[”\"’']?(?:的)?(?:数量|总数|总量|件数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
+_FILL = r"[”\"’']?(?:的)?(?:数量|总数|总量|件数|条数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
 # Any few characters within one clause (no digits, so no other figure in between).
 _GAP = r"[^,,。;;:\d]{{0,{n}}}?"
 _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经)"
@@ -284,7 +284,10 @@ RULES: tuple[Rule, ...] = (
          exclude=re.compile(r"复议|诉讼|费|\d+\s*件|查阅点|备案|率|比例|答复|办结|结转"), zero=True),
     Rule(
         "requests_carried_over", "件",
-        (_rx(r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{F}{N}", "件"),),
+        (
+            _rx(r"上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?{F}{N}", "件"),
+            _rx(r"结转(?:自)?上(?:一)?年(?:度)?(?:的)?(?:政府信息公开)?(?:申请)?{F}{N}", "件"),  # 其中结转上一年度3件
+        ),
     ),
     Rule(
         "requests_carried_forward", "件",

@@ -340,6 +340,8 @@ def test_staff_under_a_heading_about_the_staff():
         ("全年召开政策吹风会3次，新闻发布会8次，答记者问15次。", {"press_conferences": 8}),
         ("全年召开会议3次，各部门新闻发布会8次。", {}),
         ("三、收费情况\n本年度未发生收费情况。", {"fees_collected": 0}),
+        ("二、依申请公开\n2013年，共收到申请58件，其中结转上一年度3件。", {"requests_received": 58, "requests_carried_over": 3}),
+        ("本年度主动公开政府信息条数为：2356条。", {"proactive_total": 2356}),
         # zero written as a count of cases
         ("本年度行政复议、行政诉讼案件均为0件。", {"admin_review_total": 0, "admin_litigation_total": 0}),
         # the disclosure share of all review or litigation cases
