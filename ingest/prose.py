@@ -157,6 +157,8 @@ _OPEN = re.compile(r"公开")
 # disclosure body's staff (七、机构建设及人员情况, 六、工作人员及收费情况, 配备专职人员2名).
 _STAFF_CONTEXT = re.compile(r"公开|机构建设|人员(?:情况|配备|配置|及|和|与)|队伍建设|配备|配齐")
 _REQUEST_CONTEXT = re.compile(r"申请|答复")
+# Press conferences of the units below, or attended by their leaders, are not this government's own.
+_OTHERS_PRESS_CONFERENCES = re.compile(r"各(?:县|区|市|乡|镇|部门|单位|街道)|下属|领导|负责")
 _APPLICATION_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
 _NOT_REQUESTS = re.compile(r"查阅点|查阅室|查阅场所|大厅|窗口|服务中心|备案|热线|工单|信访|咨询|结转|复议|诉讼")
 _OUTCOME_EXCLUDE = re.compile(r"申请人|不服")
@@ -465,13 +467,13 @@ RULES: tuple[Rule, ...] = (
                 "场次|场|次|期"),
             _rx(r"(?:召开|举办|组织)(?:了)?{F}{N}(?:政府|政务)?新闻发布会", "场|次|期"),  # 召开了6次新闻发布会
         ),
-        exclude=re.compile(r"各(?:县|区|市|乡|镇|部门|单位|街道)|下属|领导|负责"),
+        exclude=_OTHERS_PRESS_CONFERENCES,
     ),
     # 召开政策吹风会3次，新闻发布会8次: a list item whose verb stands earlier in the sentence.
     Rule(
         "press_conferences", "次",
         (_rx(r"(?:^|(?<=[、,]))(?:政府|政务)?新闻发布会(?:\([^()]{1,8}\))?{F}{N}", "场次|场|次|期"),),
-        exclude=re.compile(r"各(?:县|区|市|乡|镇|部门|单位|街道)|下属|领导|负责"),
+        exclude=_OTHERS_PRESS_CONFERENCES,
         requires=re.compile(r"召开|举办|组织"),
     ),
     Rule(
