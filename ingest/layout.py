@@ -216,7 +216,7 @@ def _line_cells(line: str) -> tuple[tuple[int, str, bool, str], ...]:
 # a digit (主动公开信息3,200 is a thousands separator, not two cells), and only in a text that has
 # at least MIN_DELIMITED_ROWS such lines with the same delimiter.
 _DELIMITERS = (",", ";")
-_BARE_FIGURE = re.compile(r"[\"']?\s*-?\d+(?:\.\d+)?\s*[\"']?")
+_BARE_FIGURE = re.compile(r"-?\d+(?:\.\d+)?")  # cells are stripped of spaces and quotes first
 MIN_DELIMITED_ROWS = 5
 
 
