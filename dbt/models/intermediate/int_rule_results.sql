@@ -12,6 +12,15 @@ with reports as (
         and {{ report_ledger_scope('report_id', fingerprint_rules()) }}
 ),
 
+-- The figures of those reports, read once for both joins below. Scoped to the chunk's reports
+-- here, not only through `reports`: the parts' left join would otherwise build its hash table
+-- on every figure of the model's input (11M rows at 100k reports: 1.7 s of a one-report run).
+figures as (
+    select report_id, fact_key, value
+    from {{ ref('int_facts_resolved') }}
+    where {{ report_ledger_scope('report_id', fingerprint_rules()) }}
+),
+
 -- The fact keys of the rules' totals and parts, built once per rule (not per report x rule).
 rules as (
     select distinct
@@ -40,7 +49,7 @@ totals as (
         f.value as total_value
     from reports as rp
     inner join rules as ru on rp.form_code = ru.form_code
-    inner join {{ ref('int_facts_resolved') }} as f
+    inner join figures as f
         on rp.report_id = f.report_id and ru.total_key = f.fact_key
 ),
 
@@ -57,7 +66,7 @@ part_rows as (
         f.value > t.total_value + {{ sum_tolerance(1) }} as is_over
     from totals as t
     inner join rule_parts as pr on t.form_code = pr.form_code and t.rule = pr.rule
-    left join {{ ref('int_facts_resolved') }} as f
+    left join figures as f
         on t.report_id = f.report_id and pr.part_key = f.fact_key
 ),
 
