@@ -37,7 +37,9 @@ _NUM = (
 # Only these words may stand between a keyword and its number.
 # A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one),
 # and a closing quote after a quoted keyword (其中“同意公开”12件).
-_FILL = r"[”\"’']?(?:的)?(?:数量|总数|总量|件数|条数|数)?(?:共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?\s*(?::\s*)?"
+# 共有 (共有工作人员45人) is two of the words, and 人民币 may precede an amount (收取费用人民币50元).
+_FILL = (r"[”\"’']?(?:的)?(?:数量|总数|总量|件数|条数|数)?(?:共有|共|共计|合计|总计|累计|计|达|达到|为|是|有)?(?:了)?"
+         r"\s*(?::\s*)?(?:人民币\s*)?")
 # Any few characters within one clause (no digits, so no other figure in between).
 _GAP = r"[^,,。;;:\d]{{0,{n}}}?"
 _NEG = r"(?:未|没有|无|暂无|尚未|均未|从未)(?!法|正当|需|须|经)"
@@ -142,8 +144,12 @@ _APPLICANT_TYPES = (
 )
 _APPLICANT_WORDS = "|".join(pattern for pattern, _ in _APPLICANT_TYPES)
 _RECEIVED_OR_OUTCOME = re.compile(
-    r"(?P<received>收到|受理|新收|接收|接到|办理|申请总量|申请数量|申请总数)"
-    r"|(?P<outcome>予以公开|部分公开|不予公开|同意公开|答复|办结|结转|不予处理|无法提供|其他处理|复议|诉讼)")
+    # 上年结转46件 (carried over from last year) is neither: 新收申请1253件,上年结转46件。其中
+    # 自然人提出申请1198件 still speaks of the requests received.
+    r"(?P<carried>上一?年度?结转|结转(?:自)?上一?年度?)"
+    r"|(?P<received>收到|受理|新收|接收|接到|办理|申请总量|申请数量|申请总数)"
+    r"|(?P<outcome>予以公开|部分公开|不予公开|同意公开|答复|办结|结转(?:至|到)?(?:下一?年度?)?(?:继续)?(?:办理)?"
+    r"|不予处理|无法提供|其他处理|复议|诉讼)")
 # 均为自然人申请 / 全部由自然人提出: every request received came from natural persons.
 _ALL_NATURAL_PERSONS = re.compile(r"(?:均|全部|全|都)(?:为|是|系|由|来自)(?:自然人|公民个人)")
 _PROACTIVE_CHANNELS = (
@@ -170,6 +176,13 @@ _NOT_A_COUNT_OF_CASES = re.compile(r"(?<![\d.])[1-9]\d*\s*[件起宗]|纠错|维
 # Proactive figures of something else: documents, reading rooms, interpretations, subordinate units.
 _NOT_OWN_PROACTIVE = r"规范性文件|查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属"
 _DISCLOSURE_SHARE = r"其中\s*,?\s*(?:涉及|关于|有关|因|属于)(?:政府)?信息公开(?:申请)?(?:的|类|方面的)?(?:案件)?{F}{N}"
+
+
+_BOTH_GAP = r"[^,,。;;\d]{0,12}?"
+_EACH_OF_REVIEW_AND_LITIGATION = (
+    rf"(?:复议{_BOTH_GAP}(?:、|和|及|与|或){_BOTH_GAP}诉讼|诉讼{_BOTH_GAP}(?:、|和|及|与|或){_BOTH_GAP}复议)"
+    r"(?:的)?(?:案件)?(?:数量)?(?:分别)?各{F}{N}"
+)
 
 
 def _outcomes(subject: str, prefix: str) -> tuple[Rule, ...]:
@@ -223,8 +236,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "proactive_published", "条",
         (
-            _rx(r"(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
-                r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息)?{F}{N}", "条"),
+            # 通过《政府公报》公开政府文件12件: a gazette's name in brackets, its documents counted in 件.
+            _rx(r"(?:网站|网页|公报|微博|微信|公众号)》?(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
+                r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息|文件)?{F}{N}", "条|件"),
             # 主动公开政府信息2266条,其中县政府网站1500条、政务微信500条: the shares of a total.
             _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?"
                 r"(?:公开|发布)?{F}{N}", "条"),
@@ -357,6 +371,9 @@ RULES: tuple[Rule, ...] = (
         (_rx(r"属于已主动公开(?:的)?(?:范围|信息)?(?:的)?(?:申请)?{F}{N}", "件"),),
         requires=_REQUEST_CONTEXT,
     ),
+    # 行政复议、行政诉讼各1件: one count for each of the two.
+    Rule("admin_review_total", "件", (_rx(_EACH_OF_REVIEW_AND_LITIGATION, "件|起|宗|次|个"),)),
+    Rule("admin_litigation_total", "件", (_rx(_EACH_OF_REVIEW_AND_LITIGATION, "件|起|宗|次|个"),)),
     # 全年发生行政复议案件32件,其中涉及政府信息公开的0件: the disclosure share, before the whole.
     Rule("admin_review_total", "件", (_rx(_DISCLOSURE_SHARE, "件|起|宗|次|个"),), subject="复议"),
     Rule("admin_litigation_total", "件", (_rx(_DISCLOSURE_SHARE, "件|起|宗|次|个"),), subject="诉讼"),
@@ -736,7 +753,7 @@ def _subject_before(text: str, upto: int) -> str | None:
 def _after_received(text: str, upto: int) -> bool:
     """Whether the last subject named before a position is the requests received (收到/受理…),
     not an outcome of them (予以公开, 答复, 结转…)."""
-    subjects = list(_RECEIVED_OR_OUTCOME.finditer(text, 0, upto))
+    subjects = [m for m in _RECEIVED_OR_OUTCOME.finditer(text, 0, upto) if m.lastgroup != "carried"]
     return bool(subjects) and subjects[-1].lastgroup == "received"
 
 
@@ -747,6 +764,42 @@ def _all_from_natural_persons(facts: list[Fact], text: str) -> list[Fact]:
     return [replace(f, applicant_type="natural_person") for f in facts
             if f.indicator_code == "requests_received" and f.channel_code == ALL and f.applicant_type == ALL
             and f.value > 0]
+
+
+# 行政复议案件2件,均维持原行政行为; 受理申请两件,均予以公开: every one of the count just
+# stated had that outcome.
+_ALL_WITH_OUTCOME = re.compile(
+    _NUM.replace("{units}", "件|起|宗|个")
+    + r"\s*,?\s*(?:且|并)?(?:均|全部|都|全都|皆)(?:已|被|依法)?"
+    r"(?P<outcome>维持|纠错|纠正|撤销|予以公开|同意公开|准予公开)"
+)
+_OUTCOME_OF_ALL = {"维持": "upheld", "纠错": "corrected", "纠正": "corrected", "撤销": "corrected",
+                   "予以公开": "requests_granted", "同意公开": "requests_granted", "准予公开": "requests_granted"}
+
+
+def _all_with_one_outcome(facts: list[Fact], text: str) -> list[Fact]:
+    """The outcome facts of a count the sentence states and then says all had one outcome; only
+    where that count is a total read from the sentence (requests received, review, litigation)."""
+    out: list[Fact] = []
+    for m in _ALL_WITH_OUTCOME.finditer(text):
+        number = _number(m)
+        if number is None or number[0] <= 0:
+            continue
+        outcome = _OUTCOME_OF_ALL[m["outcome"]]
+        if outcome == "requests_granted":
+            total, indicator = "requests_received", outcome
+        else:
+            subject = _subject_before(text, m.start())
+            if subject is None:
+                continue
+            prefix = "admin_review" if subject == "复议" else "admin_litigation"
+            total, indicator = f"{prefix}_total", f"{prefix}_{outcome}"
+        for f in facts:
+            if f.indicator_code == total and f.channel_code == ALL and f.applicant_type == ALL \
+                    and f.value == number[0]:
+                out.append(replace(f, indicator_code=indicator))
+                break
+    return out
 
 
 def _facts_in_sentence(sentence: Sentence, rule: Rule, year: int | None) -> Iterator[Fact]:
@@ -865,6 +918,7 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
                 mine.extend(_facts_in_sentence(sentence, rule, year))
             found.extend(mine)
             found.extend(_all_from_natural_persons(mine, text))
+            found.extend(_all_with_one_outcome(mine, text))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
                 if trigger.search(text):

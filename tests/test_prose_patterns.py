@@ -427,8 +427,42 @@ def _keyed(text: str, year: int = 2020) -> dict[str, float]:
         # an outcome's share is not a share of the requests received
         ("三、收到和处理政府信息公开申请情况\n共收到申请12件，予以公开10件，其中自然人8件。",
          {"requests_received": 12, "requests_granted": 10}),
+        # the carried-over count between the total and the share is neither (上年结转…其中自然人)
+        ("二、依申请公开\n全区共新收政府信息公开申请1,253件，上年结转46件。其中，自然人提出申请1,198件。",
+         {"requests_received": 1253, "requests_carried_over": 46, "requests_received@natural_person": 1198}),
+        # ... but what is carried forward (结转下年度办理) is an outcome, though 办理 receives elsewhere
+        ("二、依申请公开\n结转下年度办理3件，其中自然人申请2件。", {}),
         ("一、概述\n为自然人、法人和其他组织提供服务5000余次。", {}),
     ],
 )
 def test_applicant_shares_of_the_requests_received(text, expected):
+    assert _keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 共有 (two of the filler words) and 人民币 before an amount
+        ("五、人员情况\n全县从事政府信息公开工作的人员共有45人，其中专职人员12人，兼职人员33人。",
+         {"staff_total": 45, "staff_fulltime": 12, "staff_parttime": 33}),
+        ("三、收费情况\n依申请提供政府信息共收取费用人民币50元。", {"fees_collected": 0.005}),
+        ("三、收费情况\n全年收取费用合计人民币0.5万元。", {"fees_collected": 0.5}),
+        # a gazette named in brackets, its documents counted in 件
+        ("一、主动公开情况\n通过《政府公报》公开政府文件12件。", {"proactive_published/gazette": 12}),
+        # one count for each of review and litigation
+        ("四、复议诉讼\n2020年，因政府信息公开引起的行政复议、行政诉讼各1件。",
+         {"admin_review_total": 1, "admin_litigation_total": 1}),
+        ("四、复议诉讼\n全年因政府信息公开申请行政复议和提起行政诉讼的案件各2起。",
+         {"admin_review_total": 2, "admin_litigation_total": 2}),
+        # every case (request) of the count just stated had one outcome
+        ("四、复议诉讼\n全年发生行政复议案件3件，均维持原具体行政行为；行政诉讼案件1件，法院判决驳回原告诉讼请求。",
+         {"admin_review_total": 3, "admin_review_upheld": 3, "admin_litigation_total": 1}),
+        ("四、复议诉讼\n全年发生行政复议案件2件，全部被纠正。", {"admin_review_total": 2, "admin_review_corrected": 2}),
+        ("二、依申请公开\n全年受理政府信息公开申请两件，均予以公开。", {"requests_received": 2, "requests_granted": 2}),
+        # ... not when the count before 均 is not the total read (an outcome's own count)
+        ("二、依申请公开\n全年受理申请5件，其中同意公开3件，均予以公开的2件。",
+         {"requests_received": 5, "requests_granted": 3}),
+    ],
+)
+def test_wordings_of_real_narrative_reports_tenth_round(text, expected):
     assert _keyed(text) == expected

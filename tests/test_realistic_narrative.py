@@ -106,7 +106,9 @@ def test_no_wrong_or_invented_figure(name):
 def test_figure_recall_floor():
     total = score_all()
     n_ok, n_missing = len(total["fact_ok"]), len(total["fact_missing"])
-    assert n_ok / (n_ok + n_missing) >= 0.9, total["fact_missing"]
+    # 247 of 248 read (the missing one: a gazette's 规范性文件, which the proactive rules leave
+    # out on purpose); raised from 0.9 as wordings were added, so a lost wording fails here.
+    assert n_ok / (n_ok + n_missing) >= 0.98, total["fact_missing"]
 
 
 if __name__ == "__main__":
