@@ -459,6 +459,9 @@ def test_applicant_shares_of_the_requests_received(text, expected):
          {"admin_review_total": 3, "admin_review_upheld": 3, "admin_litigation_total": 1}),
         ("四、复议诉讼\n全年发生行政复议案件2件，全部被纠正。", {"admin_review_total": 2, "admin_review_corrected": 2}),
         ("二、依申请公开\n全年受理政府信息公开申请两件，均予以公开。", {"requests_received": 2, "requests_granted": 2}),
+        # this year's share of a running total, the year by its number
+        ("二、主动公开情况\n截至2020年底，累计主动公开政府信息35623条，其中2020年主动公开5623条。",
+         {"proactive_total": 5623}),
         # ... not when the count before 均 is not the total read (an outcome's own count)
         ("二、依申请公开\n全年受理申请5件，其中同意公开3件，均予以公开的2件。",
          {"requests_received": 5, "requests_granted": 3}),
