@@ -661,6 +661,11 @@ def _refine_clause(text: str, left: int, right: int, start: int, end: int) -> tu
     """
     # After the figure, a list item or an aside (其中:…, (含…)) begins a new clause.
     right = min([right, *(p for c in "、((:[" if (p := text.find(c, end, right)) != -1)])
+    # A figure inside an aside that opened before it is the aside's own clause:
+    # 主动公开政府信息2356条(其中政府网站公开2000条).
+    opened = text.rfind("(", left, start)  # (NFKC has folded the full-width brackets)
+    if opened >= 0 and opened > text.rfind(")", left, start):
+        left = opened + 1
     cut = left
     for p in [i for i in range(left, start) if text[i] == "、"]:
         if _HAS_DIGIT.search(text[cut:p]):

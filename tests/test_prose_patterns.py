@@ -459,6 +459,9 @@ def test_applicant_shares_of_the_requests_received(text, expected):
          {"admin_review_total": 3, "admin_review_upheld": 3, "admin_litigation_total": 1}),
         ("四、复议诉讼\n全年发生行政复议案件2件，全部被纠正。", {"admin_review_total": 2, "admin_review_corrected": 2}),
         ("二、依申请公开\n全年受理政府信息公开申请两件，均予以公开。", {"requests_received": 2, "requests_granted": 2}),
+        # a figure in an aside is read in the aside's own clause (not excluded by the words before it)
+        ("二、主动公开情况\n全年主动公开政府信息2356条（其中政府网站公开2000条）。",
+         {"proactive_total": 2356, "proactive_published/website": 2000}),
         # this year's share of a running total, the year by its number
         ("二、主动公开情况\n截至2020年底，累计主动公开政府信息35623条，其中2020年主动公开5623条。",
          {"proactive_total": 5623}),
