@@ -263,6 +263,33 @@ def test_a_failing_per_report_test_fails_until_fixed(tmp_path):
     assert "dbt_ledger" in fixed["not_null_fct_indicator_value_value"][1]
 
 
+def test_a_repeated_fact_key_fails_the_key_test_with_its_key(tmp_path):
+    # unique_combination groups a hash of the key first (macros/test_unique_combination.sql):
+    # a repeated key must still fail, reported by its own columns.
+    base, target = built_extended()
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(base, warehouse)
+    shutil.copytree(target, tmp_path / "target")
+    con = duckdb.connect(str(warehouse))
+    key = con.execute("select report_id, indicator_code, channel_code, applicant_type from marts.fct_indicator_value "
+                      "order by all limit 1").fetchone()
+    con.execute("insert into marts.fct_indicator_value select * from marts.fct_indicator_value where report_id = ? "
+                "and indicator_code = ? and channel_code = ? and applicant_type = ?", list(key))
+    con.close()
+    target = tmp_path / "target"
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "fct_indicator_value,test_name:unique_combination",
+         "--store-failures", "--vars", "{report_ledger_verify_all: true}", "--project-dir", "dbt",
+         "--profiles-dir", "dbt", "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
+        cwd=ROOT, env={**os.environ, "WAREHOUSE_PATH": str(warehouse.resolve())},
+        capture_output=True, text=True, timeout=300,
+    )
+    results = [r for r in json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+               if r["unique_id"].startswith("test.")]
+    assert [(r["status"], r["failures"]) for r in results] == [("fail", 1)], proc.stdout[-3000:]
+    assert query(warehouse, f"select * from {results[0]['relation_name']}") == [(*key, 2)]
+
+
 def test_a_changed_form_row_grade_reaches_the_harmonised_marts(tmp_path):
     """The harmonisation reads the forms' rows (their grade): a YAML edit that lands in
     parsed.form_rows regrades every report's harmonised values on the next build, and
