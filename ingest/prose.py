@@ -154,6 +154,7 @@ _RECEIVED_OR_OUTCOME = re.compile(
 _ALL_NATURAL_PERSONS = re.compile(r"(?:均|全部|全|都)(?:为|是|系|由|来自)(?:自然人|公民个人)")
 _PROACTIVE_CHANNELS = (
     (r"公报", "gazette"),
+    (r"其他(?:方式|途径|渠道|形式|载体)", "other"),  # the old form's 其他方式 row
     (r"网站|网页", "website"),
     (r"微博", "weibo"),
     (r"微信|公众号", "wechat"),
@@ -239,15 +240,27 @@ RULES: tuple[Rule, ...] = (
         "proactive_published", "条",
         (
             # 通过《政府公报》公开政府文件12件: a gazette's name in brackets, its documents counted in 件.
-            _rx(r"(?:网站|网页|公报|微博|微信|公众号)》?(?:上|平台)?(?:主动)?(?:公开|发布|刊登|推送)(?:了)?"
+            _rx(r"(?:网站|网页|公报|微博|微信|公众号|其他(?:方式|途径|渠道|形式|载体))》?(?:上|平台)?(?:主动)?"
+                r"(?:公开|发布|刊登|推送)(?:了)?"
                 r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息|文件)?{F}{N}", "条|件"),
             # 主动公开政府信息2266条,其中县政府网站1500条、政务微信500条: the shares of a total.
-            _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?(?:网站|网页|公报|微博|微信|公众号)(?:上|平台)?"
+            _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?"
+                r"(?:网站|网页|公报|微博|微信|公众号|其他(?:方式|途径|渠道|形式|载体))(?:上|平台)?"
                 r"(?:公开|发布)?{F}{N}", "条"),
         ),
         exclude=re.compile(_NOT_OWN_PROACTIVE + "|主动公开"),
         requires=re.compile(r"主动公开"),
         channel_words=_PROACTIVE_CHANNELS,
+        channel_only=True,
+    ),
+    # 通过《XX人民政府公报》刊登规范性文件46件: what a gazette publishes are documents, the
+    # normative ones among them (the rule above leaves 规范性文件 out: on a website it is a part).
+    Rule(
+        "proactive_published", "条",
+        (_rx(r"公报》?(?:上)?(?:刊登|刊发|公开|发布)(?:了)?(?:各类)?(?:行政)?(?:规范性文件|政府文件|文件){F}{N}", "条|件"),),
+        exclude=re.compile(r"查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
+        requires=re.compile(r"主动公开"),
+        channel_words=(_PROACTIVE_CHANNELS[0],),
         channel_only=True,
     ),
     Rule(
@@ -744,7 +757,8 @@ def _channel(clause: str, words: tuple[tuple[str, str], ...]) -> str | None:
     named = {code for pattern, code in words if re.search(pattern, clause)}
     if not named:
         return None
-    if len(named) > 1 or "等" in clause:
+    # (报刊、广播、电视等其他方式: the 等 of "and other ways" names one channel, 其他方式)
+    if len(named) > 1 or "等" in clause.replace("等其他", ""):
         return ALL
     return named.pop()
 
@@ -805,6 +819,30 @@ def _all_with_one_outcome(facts: list[Fact], text: str) -> list[Fact]:
             if f.indicator_code == total and f.channel_code == ALL and f.applicant_type == ALL \
                     and f.value == number[0]:
                 out.append(replace(f, indicator_code=indicator))
+                break
+    return out
+
+
+# 主动公开政府信息3200条,均通过政府网站公开: the total went through that one channel.
+_ALL_THROUGH_ONE_CHANNEL = re.compile(
+    _NUM.replace("{units}", "条|件")
+    + r"\s*,?\s*(?:且|并)?(?:均|全部|都|全都)(?:是|为)?(?:通过|在|由|经)(?P<where>[^,,。;;\d]{1,12}?)"
+    r"(?:上)?(?:主动)?(?:公开|发布|刊登|推送)"
+)
+
+
+def _all_through_one_channel(facts: list[Fact], text: str) -> list[Fact]:
+    """The channel's share of a proactive total the sentence states, when all of it went
+    through one channel."""
+    out: list[Fact] = []
+    for m in _ALL_THROUGH_ONE_CHANNEL.finditer(text):
+        number = _number(m)
+        channel = _channel(m["where"], _PROACTIVE_CHANNELS)
+        if number is None or number[0] <= 0 or channel is None or channel == ALL:
+            continue
+        for f in facts:
+            if f.indicator_code == "proactive_total" and f.value == number[0]:
+                out.append(replace(f, indicator_code="proactive_published", channel_code=channel))
                 break
     return out
 
@@ -926,6 +964,7 @@ def extract_prose_facts(lines: list[str], year: int | None = None) -> tuple[list
             found.extend(mine)
             found.extend(_all_from_natural_persons(mine, text))
             found.extend(_all_with_one_outcome(mine, text))
+            found.extend(_all_through_one_channel(mine, text))
         if _HAS_NEGATION.search(text):
             for rule, trigger in _ZERO_RULES:
                 if trigger.search(text):

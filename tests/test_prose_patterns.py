@@ -462,6 +462,18 @@ def test_applicant_shares_of_the_requests_received(text, expected):
         # a figure in an aside is read in the aside's own clause (not excluded by the words before it)
         ("二、主动公开情况\n全年主动公开政府信息2356条（其中政府网站公开2000条）。",
          {"proactive_total": 2356, "proactive_published/website": 2000}),
+        # the old form's 其他方式 row, also after a list of the other ways (等其他方式)
+        ("二、主动公开情况\n全年共主动公开政府信息6328条，其中通过政府网站公开3326条，其他方式公开2870条。",
+         {"proactive_total": 6328, "proactive_published/website": 3326, "proactive_published/other": 2870}),
+        ("二、主动公开情况\n通过报刊、广播、电视等其他方式公开信息120条。", {"proactive_published/other": 120}),
+        ("二、主动公开情况\n通过新闻发布会、政府公报等其他方式公开信息120条。", {}),  # two channels named
+        # all of the total through one channel
+        ("二、主动公开情况\n本年度主动公开政府信息共计3200条，均通过政府网站公开。",
+         {"proactive_total": 3200, "proactive_published/website": 3200}),
+        ("二、主动公开情况\n本年度主动公开政府信息共计3200条，均通过政府网站和政务微博公开。", {"proactive_total": 3200}),
+        # what a gazette publishes: documents, the normative ones too
+        ("二、主动公开情况\n通过《恩施州人民政府公报》刊登规范性文件46件。", {"proactive_published/gazette": 46}),
+        ("二、主动公开情况\n在政府网站公开规范性文件46件。", {}),  # on a website, a part of what it carried
         # this year's share of a running total, the year by its number
         ("二、主动公开情况\n截至2020年底，累计主动公开政府信息35623条，其中2020年主动公开5623条。",
          {"proactive_total": 5623}),
