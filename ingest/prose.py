@@ -532,6 +532,8 @@ RULES: tuple[Rule, ...] = (
         (
             _rx(r"(?:培训|参训|受训)(?:人员|干部|人数)?{F}{N}", "人次|人|名"),
             _rx(r"{N}(?:参加|参与|接受)(?:了)?(?:培训|学习培训)", "人次|人|名"),
+            # 全县60余名信息公开工作人员参加培训: the count before the people trained
+            _rx(r"{N}{G}(?:人员|干部|骨干|联络员|信息员)(?:参加|参与|接受)(?:了)?(?:培训|学习培训)", "人次|人|名"),
             # 培训各单位信息公开工作人员80人: who was trained, then how many
             _rx(r"培训(?:了)?{G}(?:人员|干部|骨干|联络员|信息员){F}{N}", "人次|人|名"),
         ),
@@ -789,10 +791,15 @@ def _all_from_natural_persons(facts: list[Fact], text: str) -> list[Fact]:
 
 # 行政复议案件2件,均维持原行政行为; 受理申请两件,均予以公开: every one of the count just
 # stated had that outcome.
+# Also 复议1件,结果为维持原行政行为 and 诉讼2件,尚未审结 (pending: no quantifier needed); never
+# when figures follow in the clause (结果为维持1件、纠错1件 splits the count).
 _ALL_WITH_OUTCOME = re.compile(
     _NUM.replace("{units}", "件|起|宗|个")
-    + r"\s*,?\s*(?:且|并)?(?:均|全部|都|全都|皆)(?:已|被|依法)?"
+    + r"\s*,?\s*(?:且|并)?(?:(?:已审结|已结案)\s*,?\s*)?"
+    r"(?:(?:均|全部|都|全都|皆|(?:复议|审理|判决)?结果(?:均)?(?:为|是))(?:已|被|依法)?"
     r"(?P<outcome>维持|纠错|纠正|撤销|予以公开|同意公开|准予公开)"
+    r"|(?:均|全部|都)?(?P<pending>尚未审结|未审结|尚在审理|正在审理|仍在审理))"
+    r"(?![^,,。;;]*?\d)"
 )
 _OUTCOME_OF_ALL = {"维持": "upheld", "纠错": "corrected", "纠正": "corrected", "撤销": "corrected",
                    "予以公开": "requests_granted", "同意公开": "requests_granted", "准予公开": "requests_granted"}
@@ -806,7 +813,7 @@ def _all_with_one_outcome(facts: list[Fact], text: str) -> list[Fact]:
         number = _number(m)
         if number is None or number[0] <= 0:
             continue
-        outcome = _OUTCOME_OF_ALL[m["outcome"]]
+        outcome = _OUTCOME_OF_ALL[m["outcome"]] if m["outcome"] else "pending"
         if outcome == "requests_granted":
             total, indicator = "requests_received", outcome
         else:

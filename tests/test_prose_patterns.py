@@ -477,6 +477,20 @@ def test_applicant_shares_of_the_requests_received(text, expected):
         # this year's share of a running total, the year by its number
         ("二、主动公开情况\n截至2020年底，累计主动公开政府信息35623条，其中2020年主动公开5623条。",
          {"proactive_total": 5623}),
+        # one outcome for the cases of the count: 结果为维持, 均未审结 / 尚未审结 (pending)
+        ("四、复议诉讼\n本年度因政府信息公开申请提起行政复议1件，结果为维持原行政行为。",
+         {"admin_review_total": 1, "admin_review_upheld": 1}),
+        ("四、复议诉讼\n因政府信息公开提起行政诉讼2件，均未审结。",
+         {"admin_litigation_total": 2, "admin_litigation_pending": 2}),
+        ("四、复议诉讼\n因政府信息公开提起行政诉讼2件，尚未审结。",
+         {"admin_litigation_total": 2, "admin_litigation_pending": 2}),
+        # ... but figures after the outcome split the count
+        ("四、复议诉讼\n全年行政复议2件，结果为维持1件、纠错1件。",
+         {"admin_review_total": 2, "admin_review_upheld": 1, "admin_review_corrected": 1}),
+        ("四、复议诉讼\n行政诉讼2件，已审结1件，尚未审结1件。", {"admin_litigation_total": 2, "admin_litigation_pending": 1}),
+        # the people trained counted before them
+        ("六、培训\n举办政府信息公开业务培训会1次，全县60余名信息公开工作人员参加培训。",
+         {"training_sessions": 1, "trainees": 60}),
         # ... not when the count before 均 is not the total read (an outcome's own count)
         ("二、依申请公开\n全年受理申请5件，其中同意公开3件，均予以公开的2件。",
          {"requests_received": 5, "requests_granted": 3}),
