@@ -236,6 +236,28 @@ def undouble_tab_separators(text: str) -> str:
     return _TAB_RUN.sub(lambda m: "\t" * (len(m.group()) // 2), text)
 
 
+# A letter-spaced line (a centred heading in a PDF or Word export: 郏 县 人 民 政 府 2 0 2 1 年 …):
+# single characters and figures, each followed by spaces. Its spaces are dropped, so the title
+# and its year read as words. A row of figures (0 0 5 0) or of labels of several characters
+# (收到申请数 5 0 5) is no such line: four single Chinese characters at least, nothing longer.
+_LETTER_SPACED_HINT = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff] [\u4e00-\u9fff] ")
+_LETTER_SPACED = re.compile(
+    r"^ *(?:(?:[\u4e00-\u9fff]|\d+|[()、《》:,.\[\]]) +){5,}(?:[\u4e00-\u9fff]|\d+|[()、《》:,.\[\]]) *$", re.M)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _collapse(match: re.Match[str]) -> str:
+    line = match.group(0)
+    return line.replace(" ", "") if len(_CJK.findall(line)) >= 4 else line
+
+
+def collapse_letter_spacing(text: str) -> str:
+    """Letter-spaced lines without their spaces (see _LETTER_SPACED); other lines as they are."""
+    if not _LETTER_SPACED_HINT.search(text):
+        return text
+    return _LETTER_SPACED.sub(_collapse, text)
+
+
 def normalize_text(text: str) -> list[str]:
     """Split into lines (1-based numbering = index + 1), traditional to simplified, each normalised.
 
@@ -248,4 +270,5 @@ def normalize_text(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if is_html(text):
         text = html_to_text(text)
-    return _TRAILING_SPACES.sub("", undouble_tab_separators(normalize_chars(to_simplified(text)))).split("\n")
+    text = collapse_letter_spacing(normalize_chars(to_simplified(text)))
+    return _TRAILING_SPACES.sub("", undouble_tab_separators(text)).split("\n")

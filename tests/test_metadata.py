@@ -144,3 +144,21 @@ def test_year_from_the_publication_date_only_when_nothing_else_names_it():
 def test_no_year_anywhere_is_unresolved():
     meta, issues = extract_metadata(normalize_text("宁陵县政府信息公开年报\n本年度报告由宁陵县人民政府办公室编制。\n"))
     assert meta.year is None and "year_unresolved" in {i.code for i in issues}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "郏 县 人 民 政 府 2021 年 政 府 信 息 公 开 工 作 年 度 报 告",
+        "郏　县　人　民　政　府　２　０　２　１　年　政　府　信　息　公　开　工　作　年　度　报　告",  # full-width
+    ],
+)
+def test_a_letter_spaced_title_reads_as_words(title):
+    # A centred heading exported from a PDF or Word file puts a space after every character.
+    meta, _ = extract_metadata(normalize_text(title + "\n本报告依据《条例》编制。\n"))
+    assert (meta.region.code, meta.year, meta.year_source) == ("410425", 2021, "title")
+
+
+def test_rows_of_figures_and_labels_keep_their_spaces():
+    lines = ["收到申请数 件 5 0 5 0 0", "0 0 0 0 0 0 0", "一 、 概 述", "主动公开 政府信息 2266 条"]
+    assert normalize_text("\n".join(lines)) == lines
