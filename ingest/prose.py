@@ -152,8 +152,9 @@ _RECEIVED_OR_OUTCOME = re.compile(
     r"|不予处理|无法提供|其他处理|复议|诉讼)")
 # 均为自然人申请 / 全部由自然人提出: every request received came from natural persons.
 _ALL_NATURAL_PERSONS = re.compile(r"(?:均|全部|全|都)(?:为|是|系|由|来自)(?:自然人|公民个人)")
+_GAZETTE = (r"公报", "gazette")
 _PROACTIVE_CHANNELS = (
-    (r"公报", "gazette"),
+    _GAZETTE,
     (r"其他(?:方式|途径|渠道|形式|载体)", "other"),  # the old form's 其他方式 row
     (r"网站|网页", "website"),
     (r"微博", "weibo"),
@@ -260,7 +261,7 @@ RULES: tuple[Rule, ...] = (
         (_rx(r"公报》?(?:上)?(?:刊登|刊发|公开|发布)(?:了)?(?:各类)?(?:行政)?(?:规范性文件|政府文件|文件){F}{N}", "条|件"),),
         exclude=re.compile(r"查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
         requires=re.compile(r"主动公开"),
-        channel_words=(_PROACTIVE_CHANNELS[0],),
+        channel_words=(_GAZETTE,),
         channel_only=True,
     ),
     Rule(
@@ -803,12 +804,21 @@ _ALL_WITH_OUTCOME = re.compile(
 )
 _OUTCOME_OF_ALL = {"维持": "upheld", "纠错": "corrected", "纠正": "corrected", "撤销": "corrected",
                    "予以公开": "requests_granted", "同意公开": "requests_granted", "准予公开": "requests_granted"}
+_TOTALS_WITH_OUTCOMES = frozenset({"requests_received", "admin_review_total", "admin_litigation_total"})
+
+
+def _stated_total(facts: list[Fact], indicator: str, value: float) -> Fact | None:
+    """The sentence's fact of `indicator` (no channel or applicant split) stating `value`."""
+    return next((f for f in facts if f.indicator_code == indicator and f.channel_code == ALL
+                 and f.applicant_type == ALL and f.value == value), None)
 
 
 def _all_with_one_outcome(facts: list[Fact], text: str) -> list[Fact]:
     """The outcome facts of a count the sentence states and then says all had one outcome; only
     where that count is a total read from the sentence (requests received, review, litigation)."""
     out: list[Fact] = []
+    if not any(f.indicator_code in _TOTALS_WITH_OUTCOMES for f in facts):
+        return out
     for m in _ALL_WITH_OUTCOME.finditer(text):
         number = _number(m)
         if number is None or number[0] <= 0:
@@ -822,11 +832,8 @@ def _all_with_one_outcome(facts: list[Fact], text: str) -> list[Fact]:
                 continue
             prefix = "admin_review" if subject == "复议" else "admin_litigation"
             total, indicator = f"{prefix}_total", f"{prefix}_{outcome}"
-        for f in facts:
-            if f.indicator_code == total and f.channel_code == ALL and f.applicant_type == ALL \
-                    and f.value == number[0]:
-                out.append(replace(f, indicator_code=indicator))
-                break
+        if (stated := _stated_total(facts, total, number[0])) is not None:
+            out.append(replace(stated, indicator_code=indicator))
     return out
 
 
@@ -842,15 +849,15 @@ def _all_through_one_channel(facts: list[Fact], text: str) -> list[Fact]:
     """The channel's share of a proactive total the sentence states, when all of it went
     through one channel."""
     out: list[Fact] = []
+    if not any(f.indicator_code == "proactive_total" for f in facts):
+        return out
     for m in _ALL_THROUGH_ONE_CHANNEL.finditer(text):
         number = _number(m)
         channel = _channel(m["where"], _PROACTIVE_CHANNELS)
         if number is None or number[0] <= 0 or channel is None or channel == ALL:
             continue
-        for f in facts:
-            if f.indicator_code == "proactive_total" and f.value == number[0]:
-                out.append(replace(f, indicator_code="proactive_published", channel_code=channel))
-                break
+        if (stated := _stated_total(facts, "proactive_total", number[0])) is not None:
+            out.append(replace(stated, indicator_code="proactive_published", channel_code=channel))
     return out
 
 
