@@ -32,7 +32,7 @@ _CN = "零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒�
 _NUM = (
     r"(?P<pre>约|近|将近|接近|逾|超过|多达)?"
     rf"(?<![第\d.{_CN}])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?(?P<wan>\s*万)?|[{_CN}]+)\s*"
-    r"(?P<post>余|多)?\s*(?P<unit>{units})(?P<post2>左右)?"
+    r"(?P<post>余|多)?\s*(?P<unit>{units})(?P<post2>左右|以上)?"
 )
 # Only these words may stand between a keyword and its number.
 # A colon may stand before the number (申请数量:23件, 件数为:23件; NFKC folds the full-width one),

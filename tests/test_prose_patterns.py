@@ -38,6 +38,7 @@ def _facts(text: str, year: int | None = 2017) -> dict[str, tuple[float, str]]:
         ("全年主动公开政府信息约2000条。", "proactive_total", 2000, "approx"),
         ("全年主动公开政府信息近2000条。", "proactive_total", 2000, "approx"),
         ("全年主动公开政府信息超过2000条。", "proactive_total", 2000, "approx"),
+        ("全年主动公开政府信息3000条以上。", "proactive_total", 3000, "approx"),  # "or more" after the unit
         ("全年主动公开政府信息2000多条。", "proactive_total", 2000, "approx"),
         ("全年主动公开政府信息2000条左右。", "proactive_total", 2000, "approx"),
         ("全年收取信息处理费共计1.5万元。", "fees_collected", 1.5, "exact"),
