@@ -131,6 +131,7 @@ class RuleSpec:
     description: str
     total: tuple[str, str, str]
     parts: tuple[tuple[str, str, str], ...]
+    min_parts: int = 1  # applicable when the total and at least this many parts are stated
 
     @property
     def name(self) -> str:
@@ -147,6 +148,11 @@ class RuleSpec:
         return (-self.tolerance if self.op == "eq" else 0.0), self.tolerance
 
 
+def _min_parts(value: Any) -> int:
+    """parsed.form_rules.min_parts; 1 where a catalog written before the column has none."""
+    return 1 if value is None or pd.isna(value) else int(value)
+
+
 def rule_specs(form_rules: pd.DataFrame) -> list[RuleSpec]:
     """One spec per (form, rule) of parsed.form_rules, parts in part_no order."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -161,6 +167,7 @@ def rule_specs(form_rules: pd.DataFrame) -> list[RuleSpec]:
             description=str(first["description"] or ""),
             total=(first["total_indicator"], first["total_channel"] or "all", first["total_applicant"] or "all"),
             parts=tuple((r["part_indicator"], r["part_channel"] or "all", r["part_applicant"] or "all") for r in rows),
+            min_parts=_min_parts(first.get("min_parts")),
         ))
     return specs
 
@@ -186,13 +193,13 @@ class Evaluation:
 def evaluate(spec: RuleSpec, figures: dict[tuple[str, str, str], Figure]) -> Evaluation | None:
     """One rule on one report's figures; None when it does not apply.
 
-    Applicable when the total and at least one part are stated (unstated parts are absent,
-    not 0). eq: deviation = total - sum of the stated parts. le: how far the largest part
+    Applicable when the total and at least `min_parts` parts (one for most rules) are stated
+    (unstated parts are absent, not 0). eq: deviation = total - sum of the stated parts. le: how far the largest part
     exceeds the total (0 if none does).
     """
     total = figures.get(spec.total)
     stated = [(p, figures[p]) for p in spec.parts if p in figures]
-    if total is None or not stated:
+    if total is None or not stated or len(stated) < spec.min_parts:
         return None
     if spec.op == "le":
         key, largest = max(stated, key=lambda kv: kv[1].value)
@@ -327,13 +334,13 @@ def consistency_frames(facts: pd.DataFrame, reports: pd.DataFrame,
 def rule_frames(specs: list[RuleSpec]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(bounds, roles) of the rules as frames DuckDB joins: the bounds are the expectations'
     own, and each rule's total (part_no 0) and parts (1..n) name the figures it reads."""
-    bounds = pd.DataFrame([(n, s.form_code, s.rule, s.op, *s.bounds) for n, s in enumerate(specs)],
-                          columns=["rule_no", "form_code", "rule", "op", "low", "high"])
+    bounds = pd.DataFrame([(n, s.form_code, s.rule, s.op, *s.bounds, s.min_parts) for n, s in enumerate(specs)],
+                          columns=["rule_no", "form_code", "rule", "op", "low", "high", "min_parts"])
     roles = pd.DataFrame([(n, s.form_code, s.rule, p, *key)
                           for n, s in enumerate(specs) for p, key in enumerate((s.total, *s.parts))],
                          columns=["rule_no", "form_code", "rule", "part_no",
                                   "indicator_code", "channel_code", "applicant_type"])
-    return (bounds.astype({"rule_no": "int32", "low": "float64", "high": "float64"}),
+    return (bounds.astype({"rule_no": "int32", "low": "float64", "high": "float64", "min_parts": "int32"}),
             roles.astype({"rule_no": "int32", "part_no": "int32"}))
 
 

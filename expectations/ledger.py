@@ -99,7 +99,7 @@ semi join _ge_pending as p on fp.report_id = p.report_id
 # `candidate`: GE must see the cell — its deviation is at or beyond a bound (within the
 # margin: DuckDB adds the parts in its own order), or DuckDB cannot settle it because the
 # report states a key twice or a figure it reads is not a finite number. Applicability (the
-# total and a part stated) is exact either way. The le lower bound (0) holds by construction.
+# total and min_parts parts stated) is exact either way. The le lower bound (0) holds by construction.
 _CELLS = f"""
 insert into {LEDGER}.cells
 with todo as (
@@ -143,7 +143,7 @@ select
 from cells as c
 inner join todo as t on c.n = t.n
 inner join _ge_bounds as b on c.rule_no = b.rule_no
-where c.n_total > 0 and c.n_parts > 0
+where c.n_total > 0 and c.n_parts >= b.min_parts and c.n_parts > 0
 """
 
 

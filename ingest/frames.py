@@ -111,12 +111,12 @@ def form_rules_frame() -> pl.DataFrame:
                     "form_code": form.code, "rule": rule.name, "op": rule.op, "severity": rule.severity,
                     "description": rule.description, "total_indicator": ti, "total_channel": tc,
                     "total_applicant": ta, "part_indicator": pi, "part_channel": pc,
-                    "part_applicant": pa, "part_no": n,
+                    "part_applicant": pa, "part_no": n, "min_parts": rule.min_parts,
                 })
     schema = {"form_code": pl.String, "rule": pl.String, "op": pl.String, "severity": pl.String,
               "description": pl.String, "total_indicator": pl.String, "total_channel": pl.String,
               "total_applicant": pl.String, "part_indicator": pl.String, "part_channel": pl.String,
-              "part_applicant": pl.String, "part_no": pl.Int32}
+              "part_applicant": pl.String, "part_no": pl.Int32, "min_parts": pl.Int32}
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -136,12 +136,14 @@ def form_columns_frame() -> pl.DataFrame:
     rows = []
     for form in load_forms().values():
         for c in form.columns:
+            table = str(c.get("table"))
+            own = form.table_column_sets(table)[0].columns  # the form's own set: the others are optional
             rows.append({
                 "form_code": form.code, "table_key": c.get("table"), "column_key": c["key"],
                 "label": c.get("label"), "aliases": "|".join(c.get("aliases") or ()),
                 "applicant_type": c.get("applicant"), "indicator_suffix": c.get("indicator_suffix"),
                 "equivalence": c.get("equivalence"), "note": c.get("note"),
-                "is_optional": bool(c.get("optional", False)),
+                "is_optional": not str(c["key"]).startswith("_") and str(c["key"]) not in own,
             })
     return pl.DataFrame(rows, schema=FORM_COLUMN_SCHEMA)
 

@@ -74,7 +74,6 @@ class LineCell:
     column: str
     row: FormRow
     applicant: str  # applicant type this cell reports ("all" outside the matrix)
-    optional: bool = False
 
     @property
     def key(self) -> str:
@@ -184,10 +183,18 @@ def line_specs(form_code: str) -> tuple[LineSpec, ...]:
         elif first.indicator_code is None:
             specs.append(LineSpec(line, first.section, _labels(first.label, *first.aliases), ()))
         else:
-            cells = tuple(LineCell(c["key"], first, c.get("applicant", "all"), bool(c.get("optional")))
-                          for c in columns)
+            cells = tuple(LineCell(c["key"], first, c.get("applicant", "all")) for c in columns)
             specs.append(LineSpec(line, first.section, _labels(first.label, *first.aliases), cells))
     return tuple(specs)
+
+
+ColumnSet = frozenset[str]  # the column keys a table prints (LineCell.column)
+
+
+@cache
+def column_sets(form_code: str, section: str) -> tuple[ColumnSet, ...]:
+    """The column sets a section's table is printed with (Form.column_sets), the form's own first."""
+    return tuple(frozenset(s.columns) for s in load_forms()[form_code].table_column_sets(section))
 
 
 @cache
@@ -501,13 +508,13 @@ def _fill_pads(toks: list[Tok], n: int) -> list[Tok] | None:
             if i in use or t.kind in ("num", "blank")]
 
 
-def _full_rows_print(reads: list[LineRead], with_optional: bool, prints: Callable[[LineRead], bool]) -> bool:
+def _full_rows_print(reads: list[LineRead], columns: ColumnSet, prints: Callable[[LineRead], bool]) -> bool:
     """Whether the rows that print a cell (figure or blank mark) for every column mostly show
     `prints` (at least as many of them as not, and one at least): what a table's complete
     rows do tells whether the same thing on an incomplete row is layout or a lost cell."""
     shown = not_shown = 0
     for read in reads:
-        n = len(_cells_for(read.spec, with_optional))
+        n = len(_cells_for(read.spec, columns))
         if n == 0 or len(read.values) != n:
             continue
         if prints(read):
@@ -517,7 +524,7 @@ def _full_rows_print(reads: list[LineRead], with_optional: bool, prints: Callabl
     return shown > 0 and shown >= not_shown
 
 
-def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
+def _leading_gaps_are_layout(reads: list[LineRead], columns: ColumnSet) -> bool:
     """Whether, in this table, the empty lines between a row's label and its first cell are layout.
 
     Flattened one cell per line with its empty cells kept, a row whose label leaves a label
@@ -527,17 +534,17 @@ def _leading_gaps_are_layout(reads: list[LineRead], with_optional: bool) -> bool
     rules. Rows whose figures alone fill every column tell: they print that empty line too
     only when it is layout.
     """
-    return _full_rows_print(reads, with_optional,
+    return _full_rows_print(reads, columns,
                             lambda read: next(t for t in read.toks if t.kind != "pad").kind == "gap")
 
 
-def _pads_are_layout(reads: list[LineRead], with_optional: bool) -> bool:
+def _pads_are_layout(reads: list[LineRead], columns: ColumnSet) -> bool:
     """Whether, in this table, the empty tab/pipe cells between a row's label and its first cell
     are a label column (the 2021 matrix's sub-item column, merged group labels) rather than
     blank cells: when the rows that print every column print such an empty cell too, a row
     that lacks a cell has lost one; it is not the empty cell before its figures.
     """
-    return _full_rows_print(reads, with_optional, lambda read: any(t.kind == "pad" for t in read.toks))
+    return _full_rows_print(reads, columns, lambda read: any(t.kind == "pad" for t in read.toks))
 
 
 def _cell_values(read: LineRead, n: int, pads: bool = False, lead_is_layout: bool = False) -> list[Tok]:
@@ -622,13 +629,13 @@ class Slot:
     cell_texts: tuple[str, ...] = ()
 
 
-def _cells_for(spec: LineSpec, with_optional: bool) -> tuple[LineCell, ...]:
-    return tuple(c for c in spec.cells if with_optional or not c.optional)
+def _cells_for(spec: LineSpec, columns: ColumnSet) -> tuple[LineCell, ...]:
+    return tuple(c for c in spec.cells if c.column in columns)
 
 
-def _slot(read: LineRead, with_optional: bool, form_code: str, pads: bool = False,
+def _slot(read: LineRead, columns: ColumnSet, form_code: str, pads: bool = False,
           lead_is_layout: bool = False) -> Slot:
-    cells = _cells_for(read.spec, with_optional)
+    cells = _cells_for(read.spec, columns)
     keys = tuple(c.key for c in cells)
     vals = _cell_values(read, len(cells), pads, lead_is_layout)
     printed = _printed(vals)
@@ -639,30 +646,53 @@ def _slot(read: LineRead, with_optional: bool, form_code: str, pads: bool = Fals
     return Slot(read, cells, Row(keys, cands), kind, texts)
 
 
-def _optional_choice(reads: list[LineRead], toks: list[Tok], form_code: str) -> dict[str, tuple[bool, bool]]:
-    """Per section: (whether most rows print the optional columns, whether the headings name them).
+@dataclass(frozen=True, slots=True)
+class ColumnChoice:
+    """Which column set a section's table prints: as its rows' figure counts say, and as its
+    headings say (None when no heading is found); `named`: the columns whose heading is found."""
 
-    Rows whose figure count tells (as many as with, or without, the optional columns
-    such as 小计) decide by majority; when none tells (glued digits), the headings do.
+    rows: ColumnSet
+    headings: ColumnSet | None
+    named: frozenset[str] = frozenset()
+
+
+def _headings_choice(sets: tuple[ColumnSet, ...], named: set[str]) -> ColumnSet | None:
+    """The set the column headings printed above the table point at: fewest headings of columns
+    it lacks, then most headings of its columns, then fewest columns without a heading
+    (headings are lost more often than invented); None when no heading is found."""
+    if not named:
+        return None
+    return min(sets, key=lambda s: (len(named - s), -len(named & s), len(s - named)))
+
+
+def _column_choice(reads: list[LineRead], toks: list[Tok], form_code: str) -> dict[str, ColumnChoice]:
+    """Per section, the column set its table prints (the form's own, with the 小计 column,
+    or the legal persons merged: Form.column_sets).
+
+    Rows whose figure count is that of one set decide by majority; a tie (glued digits, or
+    no row telling) goes to the set the headings point at, else to the form's own.
     """
     form = load_forms()[form_code]
-    out: dict[str, tuple[bool, bool]] = {}
+    out: dict[str, ColumnChoice] = {}
     for section in {r.spec.section for r in reads}:
-        rows = [r for r in reads if r.spec.section == section]
-        full = len(rows[0].spec.cells)
-        base = len(_cells_for(rows[0].spec, False))
-        if full == base:
-            out[section] = (False, False)
+        sets = column_sets(form_code, section)
+        if len(sets) == 1:
+            out[section] = ColumnChoice(sets[0], None)
             continue
-        optional = {n for c in form.columns if c.get("table") == section and c.get("optional")
-                    for n in _labels(str(c["label"]), *c.get("aliases", ()))}
+        rows = [r for r in reads if r.spec.section == section]
+        labels = {n: str(c["key"]) for c in form.columns if c.get("table") == section
+                  and not str(c["key"]).startswith("_") for n in _labels(str(c["label"]), *c.get("aliases", ()))}
+        # Headings stand above the first line with cells: row labels below (3.其他, (七)总计)
+        # are not headings.
         first = min(r.label_line for r in rows) - HEADER_LINES
-        last = max(t.line for r in rows for t in r.toks)
-        named = any(t.kind == "text" and first <= t.line <= last and normalize_label(t.text) in optional
-                    for t in toks)
-        n_full = sum(len(r.values) == full for r in rows)
-        n_base = sum(len(r.values) == base for r in rows)
-        out[section] = (n_full > n_base if n_full != n_base else named, named)
+        body = min((r.label_line for r in rows if r.spec.cells), default=first)
+        named = {labels[n] for t in toks if t.kind == "text" and first <= t.line < body
+                 and (n := normalize_label(t.text)) in labels}
+        headings = _headings_choice(sets, named)
+        spec = next((r.spec for r in rows if r.spec.cells), rows[0].spec)
+        counts = [sum(len(r.values) == len(_cells_for(spec, s)) for r in rows) for s in sets]
+        tied = [s for s, n in zip(sets, counts, strict=True) if n == max(counts)]
+        out[section] = ColumnChoice(headings if headings in tied else tied[0], headings, frozenset(named))
     return out
 
 
@@ -672,27 +702,36 @@ def _broken_rows(slots: list[Slot], form_code: str) -> int:
                or all(row_violated(c.values, row_rules(s.row.keys, form_code)) for c in s.row.candidates))
 
 
-def _section_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str,
+def _section_slots(reads: list[LineRead], choice: ColumnChoice, form_code: str,
                    pads: bool = False) -> list[Slot]:
-    """Slots of one table; the other column set is tried when most rows break the row rules,
-    or when the headings name an optional column the rows seem to lack.
+    """Slots of one table; the other column sets are tried when most rows break the row rules,
+    or when the headings point at another set than the rows. Kept: the set breaking fewest
+    rows, then lacking fewest columns whose heading is found (a 小计 heading), then repairing
+    fewest rows (six figures are one lost cell under seven columns, not three extra ones under
+    three), then the headings' set, then the rows'.
 
     (A conversion that lost the 总计 column of a table with a 小计 column prints as
     many figures per row as a table without 小计: the row sums, else the headings, tell.)
     """
-    with_optional, named = choice
-    lead = _leading_gaps_are_layout(reads, with_optional)
-    slots = [_slot(read, with_optional, form_code, pads, lead) for read in reads]
-    if all(len(_cells_for(r.spec, True)) == len(_cells_for(r.spec, False)) for r in reads):
-        return slots
-    broken = _broken_rows(slots, form_code)
-    headings_disagree = named and not with_optional
-    if 2 * broken <= len(slots) and not headings_disagree:
-        return slots
-    lead = _leading_gaps_are_layout(reads, not with_optional)
-    other = [_slot(read, not with_optional, form_code, pads, lead) for read in reads]
-    other_broken = _broken_rows(other, form_code)
-    return other if other_broken < broken or (headings_disagree and other_broken == broken) else slots
+
+    def ranked(columns: ColumnSet) -> tuple[int, int, int, int, list[Slot]]:
+        lead = _leading_gaps_are_layout(reads, columns)
+        slots = [_slot(read, columns, form_code, pads, lead) for read in reads]
+        preference = 0 if columns == choice.headings else 1 if columns == choice.rows else 2
+        return (_broken_rows(slots, form_code), len(choice.named - columns), sum(1 for s in slots if s.kind),
+                preference, slots)
+
+    best = ranked(choice.rows)
+    sets = column_sets(form_code, reads[0].spec.section)
+    headings_disagree = choice.headings is not None and choice.headings != choice.rows
+    if len(sets) == 1 or (2 * best[0] <= len(reads) and not headings_disagree):
+        return best[4]
+    for columns in sets:
+        if columns != choice.rows:
+            other = ranked(columns)
+            if other[:4] < best[:4]:
+                best = other
+    return best[4]
 
 
 def _unsettled(slots: list[Slot], form_code: str) -> tuple[int, int]:
@@ -707,13 +746,13 @@ def _unsettled(slots: list[Slot], form_code: str) -> tuple[int, int]:
     return open_rows, broken
 
 
-def _solved_slots(reads: list[LineRead], choice: tuple[bool, bool], form_code: str) -> list[Slot]:
+def _solved_slots(reads: list[LineRead], choice: ColumnChoice, form_code: str) -> list[Slot]:
     """Slots of one table, solved. Where empty tab/pipe cells stand between labels and
     figures, the reading that takes them for blank cells is kept only when it settles
     more rows without breaking more rules (they may be merged label columns instead)."""
     slots = _section_slots(reads, choice, form_code)
     solve(slots, form_code)
-    if not any(t.kind == "pad" for r in reads for t in r.toks) or _pads_are_layout(reads, choice[0]):
+    if not any(t.kind == "pad" for r in reads for t in r.toks) or _pads_are_layout(reads, choice.rows):
         return slots
     padded = _section_slots(reads, choice, form_code, pads=True)
     solve(padded, form_code)
@@ -830,9 +869,10 @@ def _derived_facts(facts: list[Fact], form: Form) -> list[Fact]:
 # --------------------------------------------------------------------------- entry point
 
 
-def _plausible(read: LineRead) -> bool:
-    """A line whose figures could fill its columns (at least half of them are printed)."""
-    n = len(_cells_for(read.spec, False))
+def _plausible(read: LineRead, form_code: str) -> bool:
+    """A line whose figures could fill its columns (at least half of them are printed, in the
+    column set with fewest)."""
+    n = min(len(_cells_for(read.spec, s)) for s in column_sets(form_code, read.spec.section))
     return 2 * len(read.values) >= n or any(len(t.text) >= n for t in read.values if t.kind == "num")
 
 
@@ -849,14 +889,14 @@ def parse_form(lines: list[str], form_code: str, toks: list[Tok] | None = None,
     form = load_forms()[form_code]
     toks = tokenize(lines) if toks is None else toks
     reads = read_lines(toks, form_code) if reads is None else reads
-    optional = _optional_choice(reads, toks, form_code)
+    choices = _column_choice(reads, toks, form_code)
     result = TableResult(form_code, rows_expected=sum(1 for s in line_specs(form_code) if s.cells),
                          rows_found=len(reads))
     by_section: dict[str, list[LineRead]] = {}
     for read in reads:
         by_section.setdefault(read.spec.section, []).append(read)
     for section, section_reads in by_section.items():
-        slots = _solved_slots(section_reads, optional.get(section, (False, False)), form_code)
+        slots = _solved_slots(section_reads, choices[section], form_code)
         for slot in slots:
             facts, issues = _emit(slot, form_code, lines)
             result.facts.extend(facts)
@@ -898,7 +938,7 @@ def parse_new_table(lines: list[str]) -> TableResult | None:
             reads = read_lines(toks, code)
             scored.append(((hits[code], len(reads)), code, reads))
     _, code, reads = max(scored, key=lambda s: s[0])
-    plausible = [r for r in reads if _plausible(r)]
+    plausible = [r for r in reads if _plausible(r, code)]
     # A 2019+ table prints figure lines in the request matrix, or in at least two of its other
     # tables (第二十条, 复议/诉讼): a matrix that cannot be read (columns merged, an image) must
     # not cost the figures of the tables around it.

@@ -41,9 +41,13 @@ class PrintedTable:
     lines: tuple[PrintedLine, ...]
 
 
-def _columns(form: Form, table: str, subtotal: bool) -> list[dict]:
-    return [c for c in form.columns if c.get("table") == table and not str(c["key"]).startswith("_")
-            and (subtotal or not c.get("optional"))]
+def _columns(form: Form, table: str, column_set: int = 0) -> list[dict]:
+    """The columns of one of the table's column sets (0: the form's own, 1: with 小计, 2: the
+    legal persons merged), labelled with the headings that set prints."""
+    sets = form.table_column_sets(table)
+    chosen = sets[column_set] if column_set < len(sets) else sets[0]
+    by_key = {str(c["key"]): c for c in form.table_columns(table)}
+    return [{**by_key[k], "label": chosen.heading(by_key[k])} for k in chosen.columns]
 
 
 def _title(section: str) -> str:
@@ -78,12 +82,12 @@ def _matrix_labels(form: Form) -> list[tuple[str, str, bool]]:
     return out
 
 
-def printed_tables(form_code: str, subtotal: bool = False) -> list[PrintedTable]:
+def printed_tables(form_code: str, column_set: int = 0) -> list[PrintedTable]:
     form = load_forms()[form_code]
     tables: list[PrintedTable] = []
     sections = list(dict.fromkeys(r.section for r in form.rows if r.section != "derived"))
     for section in sections:
-        cols = _columns(form, section, subtotal)
+        cols = _columns(form, section, column_set)
         headers = tuple(str(c["label"]) for c in cols)
         if section == "requests":
             lines = []
@@ -115,11 +119,11 @@ def printed_tables(form_code: str, subtotal: bool = False) -> list[PrintedTable]
 # --------------------------------------------------------------------------- values
 
 
-def random_values(form_code: str, rng: random.Random, subtotal: bool = False, hi: int = 60) -> dict[str, float]:
+def random_values(form_code: str, rng: random.Random, column_set: int = 0, hi: int = 60) -> dict[str, float]:
     """Figures for every cell of the form that satisfy its invariants (by construction)."""
     form = load_forms()[form_code]
     values: dict[str, float] = {}
-    for table in printed_tables(form_code, subtotal):
+    for table in printed_tables(form_code):
         if table.section.startswith("art20_"):
             for line in table.lines:
                 for key in line.keys:
@@ -130,7 +134,7 @@ def random_values(form_code: str, rng: random.Random, subtotal: bool = False, hi
                         values[key] = float(rng.randint(-20, 20))
                     else:
                         values[key] = float(rng.randint(0, 50_000))
-    applicants = [str(c["applicant"]) for c in _columns(form, "requests", False) if c["applicant"] != "all"]
+    applicants = [str(c["applicant"]) for c in _columns(form, "requests") if c["applicant"] != "all"]
     orgs = applicants[1:]
     matrix = next(t for t in printed_tables(form_code) if t.section == "requests")
     indicators = [line.keys[-1] for line in matrix.lines if line.keys]  # 总计 column: the bare indicator
@@ -148,20 +152,20 @@ def random_values(form_code: str, rng: random.Random, subtotal: bool = False, hi
         values[f"requests_received@{a}"] = handled + forward - over
     for i in indicators:
         values[i] = sum(values[f"{i}@{a}"] for a in applicants)
-        if subtotal:
-            values[f"{i}@legal_person_subtotal"] = sum(values[f"{i}@{a}"] for a in orgs)
+        values[f"{i}@legal_person_subtotal"] = sum(values[f"{i}@{a}"] for a in orgs)
     for block in ("admin_review", "admin_litigation_direct", "admin_litigation_after_review"):
         parts = [float(rng.randint(0, 9)) for _ in range(4)]
         for name, v in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
             values[f"{block}_{name}"] = v
         values[f"{block}_total"] = sum(parts)
-    return values
+    printed = {k for t in printed_tables(form_code, column_set) for line in t.lines for k in line.keys if k}
+    return {k: v for k, v in values.items() if k in printed}
 
 
 def expected_facts(values: dict[str, float]) -> dict[str, float]:
     """Every printed figure plus the sums the forms declare as derived figures."""
     out = dict(values)
-    for key in [k for k in values if k.startswith("requests_received") and not k.endswith("subtotal")]:
+    for key in [k for k in values if k.startswith("requests_received")]:
         suffix = key[len("requests_received"):]
         out["requests_to_handle" + suffix] = values[key] + values["requests_carried_over" + suffix]
     for name in ("upheld", "corrected", "other", "pending", "total"):
@@ -283,7 +287,7 @@ def _without_column(rows: list[Row], column: int) -> list[Row]:
     return out
 
 
-def render(form_code: str, values: dict[str, float | None], layout: str, subtotal: bool = False,
+def render(form_code: str, values: dict[str, float | None], layout: str, column_set: int = 0,
            lost_column: int | None = None) -> str:
     """The raw text of a report printing these values in one layout.
 
@@ -291,7 +295,7 @@ def render(form_code: str, values: dict[str, float | None], layout: str, subtota
     conversion sometimes does (-1: the 总计 column).
     """
     out = list(PROSE_BEFORE)
-    for table in printed_tables(form_code, subtotal):
+    for table in printed_tables(form_code, column_set):
         out.append(table.title)
         rows = _table_rows(table, values)
         if lost_column is not None and table.section == "requests":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -78,7 +79,7 @@ def test_cumulative_column_satisfies_the_rules_binding_it_to_this_year():
 
 def test_every_form_row_with_an_indicator_is_printed():
     for form in load_forms().values():
-        tables = old_tables(form, 1) if form.template == "old_table" else new_tables(form, subtotal=True)
+        tables = old_tables(form, 1) if form.template == "old_table" else new_tables(form, column_set=1)
         printed = {k.split("@")[0].split("/")[0] for t in tables for k in t.fact_keys()}
         wanted = {r.indicator_code for r in form.rows if r.indicator_code and r.section != "derived"}
         assert wanted <= printed, f"{form.code}: {sorted(wanted - printed)[:5]}"
@@ -125,3 +126,24 @@ def test_clean_corpus_parses_back():
     assert len(layouts) >= 7
     assert score.total > 3000
     assert score.share >= MIN_CLEAN_ACCURACY, "\n".join(score.misses[:30])
+
+
+def test_merged_request_matrix_reports_parse_back():
+    """2019+ reports printing 自然人 | 法人或其他组织 | 总计: the truth states the legal persons'
+    column and no organisation type, and the parser reads it back."""
+    config = replace(CorpusConfig.clean(), narrative_share=0.0, subtotal_share=0.0, merged_share=1.0)
+    score = Score()
+    merged = 0
+    for i in range(60):
+        report = build_report(i, 5, config)
+        if report.form_code not in ("new_2019", "new_2021"):
+            continue
+        merged += 1
+        facts = report.truth["facts"]
+        assert "requests_granted@legal_person_subtotal" in facts
+        assert not any(k.endswith("@commercial_enterprise") for k in facts)
+        assert "商业企业" not in report.text  # the five organisation types are not printed
+        parsed = parse_report(report.file_name, report.data().decode(report.encoding))
+        score_report(report.file_name, report.truth, parsed, score)
+    assert merged >= 10
+    assert score.share == 1.0, "\n".join(score.misses[:30])

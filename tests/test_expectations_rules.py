@@ -31,15 +31,20 @@ RULES = all_rules()
 class Case:
     rule: Rule
     passing: bool
+    too_few_parts: bool = False  # the total and min_parts - 1 parts stated: the rule does not apply
 
     @property
     def report_id(self) -> str:
         n = RULES.index(self.rule)
-        return f"rule{n:04d}{'p' if self.passing else 'f'}".ljust(64, "0")
+        return f"rule{n:04d}{'n' if self.too_few_parts else 'p' if self.passing else 'f'}".ljust(64, "0")
 
 
-def case_values(rule: Rule, passing: bool) -> dict[str, float]:
-    """Figures stating the rule's total and all its parts; the failing variant is off by one."""
+def case_values(rule: Rule, passing: bool, too_few_parts: bool = False) -> dict[str, float]:
+    """Figures stating the rule's total and all its parts; the failing variant is off by one.
+    With too_few_parts: the total, off, and fewer parts than the rule needs to apply."""
+    if too_few_parts:
+        parts = {p: 1.0 for p in rule.parts[: rule.min_parts - 1]}
+        return {rule.total: sum(parts.values()) + 7, **parts}
     if rule.op == "le":
         parts = {p: 3.0 for p in rule.parts}
         if not passing:
@@ -71,7 +76,8 @@ def add_cases(path: Path, cases: list[Case]) -> None:
             "year": year, "year_source": "title", "template": form.template, "form_code": form.code,
             "published_on": date(year + 1, 1, 20), "n_facts": 0, "n_issues": 0, "parsed_at": PARSED_AT,
         })
-        for line, (key, value) in enumerate(case_values(case.rule, case.passing).items(), start=10):
+        for line, (key, value) in enumerate(case_values(case.rule, case.passing, case.too_few_parts).items(),
+                                            start=10):
             indicator, channel, applicant = split_fact_key(key)
             facts.append({
                 "report_id": case.report_id, "parser_version": VERSION, "indicator_code": indicator,
@@ -98,6 +104,9 @@ def add_cases(path: Path, cases: list[Case]) -> None:
 
 
 CASES = [Case(rule, passing) for rule in RULES for passing in (True, False)]
+# Rules over applicant types a table may print merged into one column (min_parts 2): the merged
+# table states the total and one part, and the rule says nothing about it.
+FEW_PARTS = [Case(rule, False, too_few_parts=True) for rule in RULES if rule.min_parts > 1]
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ def verdicts(tmp_path_factory) -> Verdicts:
     tmp = tmp_path_factory.mktemp("ge_rules")
     warehouse = tmp / "warehouse.duckdb"
     write_staged(warehouse)
-    add_cases(warehouse, CASES)
+    add_cases(warehouse, CASES + FEW_PARTS)
     dbt = Path(sys.executable).parent / "dbt"
     proc = subprocess.run(
         [str(dbt), "build", "--resource-type", "seed", "--resource-type", "model", "--project-dir", "dbt",
@@ -146,6 +155,13 @@ def test_rule_passes_on_consistent_figures_and_fails_when_off_by_one(verdicts, c
     key = (case.report_id, case.rule.name)
     assert (key in verdicts.ge_failed) is (not case.passing)
     assert verdicts.dbt[key] == (case.passing, case.rule.severity)  # dbt applied it and agrees
+
+
+def test_rules_needing_two_parts_do_not_apply_to_a_total_with_one(verdicts):
+    assert len(FEW_PARTS) >= 50  # applicant_sum and natural_and_legal_person_sum, every matrix row, both forms
+    for case in FEW_PARTS:
+        key = (case.report_id, case.rule.name)
+        assert key not in verdicts.dbt and key not in verdicts.ge_failed
 
 
 def test_ge_and_fct_quality_check_fail_the_same_reports_on_the_same_rules(verdicts):

@@ -38,6 +38,7 @@ class CorpusConfig:
     traditional_rate: float = 0.03  # whole text in traditional characters
     gb18030_rate: float = 0.05  # file encoded GB18030 rather than UTF-8
     subtotal_share: float = 0.2  # 2019+ tables printing the 法人或其他组织 小计 column
+    merged_share: float = 0.05  # 2019+ tables printing 自然人 | 法人或其他组织 | 总计 only
     cumulative_share: float = 0.4  # old tables (2008-2015) printing the 历年累计 column
 
     @classmethod
@@ -90,10 +91,10 @@ def _spec_for(key: str, specs: dict[str, KeySpec]) -> KeySpec:
 
 
 @lru_cache(maxsize=32)
-def _value_keys(form_code: str, columns: int, subtotal: bool) -> tuple[frozenset[str], frozenset[str], dict]:
+def _value_keys(form_code: str, columns: int, column_set: int) -> tuple[frozenset[str], frozenset[str], dict]:
     """(printed keys, keys of the first column, draw spec per key) of a printed form."""
     form = load_forms()[form_code]
-    tables = _tables(form_code, columns, subtotal)
+    tables = _tables(form_code, columns, column_set)
     keys = frozenset(k for t in tables for k in t.fact_keys())
     extra = [column_suffix(c, i) for i, c in enumerate(form.columns[:columns]) if i]
     base = frozenset(k for k in keys if not any(k.split("@")[0].split("/")[0].endswith(x) for x in extra))
@@ -102,14 +103,16 @@ def _value_keys(form_code: str, columns: int, subtotal: bool) -> tuple[frozenset
 
 
 @lru_cache(maxsize=32)
-def _tables(form_code: str, columns: int, subtotal: bool) -> tuple[Table, ...]:
+def _tables(form_code: str, columns: int, column_set: int) -> tuple[Table, ...]:
+    """The printed tables: old forms with `columns` value columns, new ones with a column set
+    of their request matrix (ingest.corpus.tables.new_tables)."""
     form = load_forms()[form_code]
-    return tuple(old_tables(form, columns) if form.template == "old_table" else new_tables(form, subtotal))
+    return tuple(old_tables(form, columns) if form.template == "old_table" else new_tables(form, column_set))
 
 
-def form_values(form: Form, rng: random.Random, columns: int = 1, subtotal: bool = False) -> dict[str, float]:
+def form_values(form: Form, rng: random.Random, columns: int = 1, column_set: int = 0) -> dict[str, float]:
     """Consistent figures for every printed cell; extra old-form columns are this year plus more."""
-    keys, base_keys, spec_of = _value_keys(form.code, columns, subtotal)
+    keys, base_keys, spec_of = _value_keys(form.code, columns, column_set)
     values = solve_values(form, base_keys, spec_of, rng)
     if columns > 1:  # cumulative column: this year's figures plus earlier years', also consistent
         earlier = solve_values(form, base_keys, spec_of, rng)
@@ -131,7 +134,10 @@ def _inject(form: Form, stated: dict[str, float], printed: set[str], rng: random
     key = rng.choice(leaves)
     stated[key] += rng.randint(1, 5)
     _recompute_derived(form, stated)
-    return sorted({r.name for r in form.rules if not r.name.startswith("derive_") and rule_holds(r, stated) is False})
+    # The rules the report shows broken: on its printed figures (and the sums derived from them).
+    shown = {k: v for k, v in stated.items() if k in printed}
+    _recompute_derived(form, shown)
+    return sorted({r.name for r in form.rules if not r.name.startswith("derive_") and rule_holds(r, shown) is False})
 
 
 def _recompute_derived(form: Form, values: dict[str, float]) -> None:
@@ -207,9 +213,10 @@ def build_report(index: int, seed: int, config: CorpusConfig | None = None) -> G
     narrative = rng.random() < config.narrative_share
     issuer = draw_issuer(rng, config.department_share)
     columns = 2 if old and year <= 2015 and rng.random() < config.cumulative_share else 1
-    subtotal = not old and rng.random() < config.subtotal_share
-    tables = _tables(form.code, columns, subtotal)
-    values = form_values(form, rng, columns, subtotal)
+    draw = 1.0 if old else rng.random()  # drawn for 2019+ forms only: old reports stay as they were
+    column_set = 1 if draw < config.subtotal_share else 2 if draw < config.subtotal_share + config.merged_share else 0
+    tables = _tables(form.code, columns, column_set)
+    values = form_values(form, rng, columns, column_set)
     lines, notes = _head(issuer, year, rng, config)
     lines.append("")
     lines.append("一、概述")

@@ -88,9 +88,13 @@ def _section_title(section: str) -> str:
     return SECTION_TITLES.get(section, section)
 
 
-def _section_columns(form: Form, section: str, subtotal: bool) -> list[dict]:
-    return [c for c in form.columns if c.get("table") == section and not str(c["key"]).startswith("_")
-            and (subtotal or not c.get("optional"))]
+def _section_columns(form: Form, section: str, column_set: int = 0) -> list[dict]:
+    """The columns one of the section's column sets prints (Form.column_sets; the form's own
+    when the section has no such set), each labelled with the heading that set prints."""
+    sets = form.table_column_sets(section)
+    chosen = sets[column_set] if column_set < len(sets) else sets[0]
+    by_key = {str(c["key"]): c for c in form.table_columns(section)}
+    return [{**by_key[k], "label": chosen.heading(by_key[k])} for k in chosen.columns]
 
 
 def _header_labels(form: Form, section: str) -> list[str]:
@@ -156,11 +160,13 @@ def _cells_table(form: Form, section: str, columns: list[dict]) -> Table:
     return Table(section, _section_title(section), (("信息内容", *col_labels),), tuple(lines))
 
 
-def new_tables(form: Form, subtotal: bool = False) -> list[Table]:
+def new_tables(form: Form, column_set: int = 0) -> list[Table]:
+    """The form's tables, the request matrix printed with one of its column sets
+    (0: the form's own; 1: with the 小计 column; 2: the legal persons merged)."""
     sections = list(dict.fromkeys(r.section for r in form.rows if r.section != DERIVED_SECTION))
     tables = []
     for section in sections:
-        columns = _section_columns(form, section, subtotal)
+        columns = _section_columns(form, section, column_set)
         if any("applicant" in c for c in columns):
             tables.append(_matrix(form, section, columns))
         else:

@@ -57,7 +57,8 @@ def draw_leaf(rng: random.Random, spec: KeySpec, scale: int = 30) -> float:
 
 
 def eq_rules(form: Form) -> list[Rule]:
-    return [r for r in form.rules if r.op == "eq"]
+    """The sum rules figures are drawn to satisfy (implied ones hold by construction)."""
+    return [r for r in form.rules if r.op == "eq" and not r.implied]
 
 
 def rule_holds(rule: Rule, values: dict[str, float], tol: float = 1e-6) -> bool | None:

@@ -65,6 +65,26 @@ class Rule:
     op: RuleOp = "eq"  # eq: total == sum(parts); le: each part <= total
     severity: str = "error"
     description: str = ""
+    # Applicable when the total and at least this many parts are stated (unstated parts are
+    # absent, not 0). 2 for a sum over types that a table may also print merged into one
+    # column: the merged table states one part and the rule says nothing about it.
+    min_parts: int = 1
+    # Follows from the form's other rules wherever all their figures are stated (the 小计
+    # column's sums, kept for tables that merge the columns they follow from): checked like
+    # any rule, but a generator of consistent figures need not solve for it.
+    implied: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSet:
+    """A set of columns a table is printed with: their keys in printed order, and the headings
+    it prints for some of them instead of their labels (a merged column headed by its group)."""
+
+    columns: tuple[str, ...]
+    headings: tuple[tuple[str, str], ...] = ()  # (column key, heading)
+
+    def heading(self, column: dict) -> str:
+        return dict(self.headings).get(str(column["key"]), str(column["label"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +98,19 @@ class Form:
     rows: tuple[FormRow, ...]
     rules: tuple[Rule, ...]
     columns: tuple[dict, ...] = field(default=())
+    # table -> the column sets (column keys in printed order) its tables are printed with,
+    # the form's own first; tables not listed print every column of theirs.
+    column_sets: dict[str, tuple[ColumnSet, ...]] = field(default_factory=dict)
+
+    def table_columns(self, table: str) -> list[dict]:
+        """The table's columns as declared (without its `_headers` entry), in printed order."""
+        return [c for c in self.columns if c.get("table") == table and not str(c["key"]).startswith("_")]
+
+    def table_column_sets(self, table: str) -> tuple[ColumnSet, ...]:
+        """The column sets a table is printed with, the form's own first."""
+        if table in self.column_sets:
+            return self.column_sets[table]
+        return (ColumnSet(tuple(str(c["key"]) for c in self.table_columns(table))),)
 
     def row(self, key: str) -> FormRow:
         for r in self.rows:
@@ -129,9 +162,28 @@ def _expand_rules(code: str, raw: list[dict]) -> tuple[Rule, ...]:
                     op=r.get("op", "eq"),
                     severity=r.get("severity", "error"),
                     description=r.get("description", ""),
+                    min_parts=int(r.get("min_parts", 1)),
+                    implied=bool(r.get("implied", False)),
                 )
             )
     return tuple(out)
+
+
+def _column_sets(code: str, raw: dict, columns: tuple[dict, ...]) -> dict[str, tuple[ColumnSet, ...]]:
+    """The declared column sets, checked: each a subsequence of its table's columns."""
+    out = {}
+    for table, sets in (raw or {}).items():
+        order = [str(c["key"]) for c in columns if c.get("table") == table and not str(c["key"]).startswith("_")]
+        parsed = []
+        for spec in sets:
+            keys = [str(k) for k in spec["columns"]]
+            positions = [order.index(k) if k in order else -1 for k in keys]
+            if -1 in positions or positions != sorted(positions):
+                raise ValueError(f"form {code}: column set {keys} of {table} is not in the order of its columns")
+            headings = tuple((str(k), str(v)) for k, v in (spec.get("headings") or {}).items())
+            parsed.append(ColumnSet(tuple(keys), headings))
+        out[table] = tuple(parsed)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +204,7 @@ def load_forms() -> dict[str, Form]:
             rows=_rows(code, raw["rows"]),
             rules=_expand_rules(code, raw.get("rules", [])),
             columns=tuple(raw.get("columns", ())),
+            column_sets=_column_sets(code, raw.get("column_sets"), tuple(raw.get("columns", ()))),
         )
     return forms
 

@@ -6,7 +6,7 @@
 with rule_lines as (
     select {{ fingerprint_of(['form_code', 'rule', 'op', 'severity', 'description', 'total_indicator',
                               'total_channel', 'total_applicant', 'part_indicator', 'part_channel',
-                              'part_applicant', 'part_no']) }} as line
+                              'part_applicant', 'part_no', 'min_parts']) }} as line
     from {{ ref('stg_form_rules') }}
 ),
 

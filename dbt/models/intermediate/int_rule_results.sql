@@ -1,8 +1,8 @@
 {{ report_incremental('fingerprint_rules') }}
 -- The form rules (parsed.form_rules, from ingest/forms/*.yaml) evaluated on the figures of
 -- every report whose form_code matches the rule's form.
---   eq: total = sum(parts); applicable when the total and at least one part are stated
---       (unstated parts count as absent, not as zero).
+--   eq: total = sum(parts); applicable when the total and at least min_parts parts (one for
+--       most rules) are stated (unstated parts count as absent, not as zero).
 --   le: each part <= total; applicable under the same condition.
 -- Incremental by report (macros/report_ledger.sql).
 with reports as (
@@ -24,7 +24,7 @@ figures as (
 -- The fact keys of the rules' totals and parts, built once per rule (not per report x rule).
 rules as (
     select distinct
-        form_code, rule, op, severity, description,
+        form_code, rule, op, severity, description, min_parts,
         {{ fact_key('total_indicator', 'total_channel', 'total_applicant') }} as total_key
     from {{ ref('stg_form_rules') }}
 ),
@@ -45,6 +45,7 @@ totals as (
         ru.op,
         ru.severity,
         ru.description,
+        ru.min_parts,
         ru.total_key,
         f.value as total_value
     from reports as rp
@@ -124,4 +125,4 @@ select
 from totals as t
 inner join part_summary as s on t.report_id = s.report_id and t.rule = s.rule
 where t.total_value is not null
-    and s.n_parts_stated > 0
+    and s.n_parts_stated >= t.min_parts

@@ -29,4 +29,5 @@
     ['requests_received', 'all', 'social_welfare_org', 'requests_received_social_welfare_org'],
     ['requests_received', 'all', 'legal_service_org', 'requests_received_legal_service_org'],
     ['requests_received', 'all', 'other_org', 'requests_received_other_org'],
+    ['requests_received', 'all', 'legal_person_subtotal', 'requests_received_legal_person_subtotal'],
 ]) }}

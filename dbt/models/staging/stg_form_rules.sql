@@ -10,5 +10,6 @@ select
     part_indicator,
     coalesce(part_channel, 'all') as part_channel,
     coalesce(part_applicant, 'all') as part_applicant,
-    part_no
+    part_no,
+    coalesce(min_parts, 1) as min_parts
 from {{ source('parsed', 'form_rules') }}
