@@ -46,6 +46,8 @@ TIE_MARGIN = 0.08  # candidates this close to the best are ties, resolved by for
 MAX_LABEL_CHARS = 60  # longer cells are prose, never a row label
 MIN_TABLE_ROWS = 5  # fewer labelled figures than this is prose, not a table
 SEGMENT_BREAK_TEXT = 3  # this many unmatched text cells in a row end a table run
+MIN_COLUMN_MAJOR_ROWS = 4  # labels in a run before their cells, for a table flattened column by column
+MAX_COLUMN_MAJOR_COLUMNS = 3  # value columns such a run may hold (本年, 历年累计, another period)
 
 UNITS = ("万元", "人次", "元", "条", "件", "次", "人", "个", "篇", "项", "家", "份")
 _UNIT_ALT = "|".join(UNITS)
@@ -269,7 +271,136 @@ def _drop_row_numbers(tokens: list[Token]) -> list[Token]:
 
 def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
     form = get_form(FORM_CODE)
-    return _merge_split_labels(_drop_row_numbers([classify(c, form) for c in read_cells(lines, start, end)]))
+    tokens = _merge_split_labels(_drop_row_numbers([classify(c, form) for c in read_cells(lines, start, end)]))
+    return interleave_column_major(tokens, form)
+
+
+def _is_layout_blank(tok: Token) -> bool:
+    """An empty line or cell (not a printed blank mark such as ——)."""
+    return tok.kind == "blank" and not tok.cell.mark
+
+
+def _label_run(tokens: list[Token], i: int) -> tuple[list[list[Token]], int]:
+    """From a label at i: each label with the notes and units after it, until the first figure
+    or printed blank mark (empty lines skipped); and the index where the run ends."""
+    segments: list[list[Token]] = []
+    j = i
+    while j < len(tokens):
+        tok = tokens[j]
+        if tok.kind == "label":
+            segments.append([tok])
+        elif tok.kind in ("note", "unit"):
+            segments[-1].append(tok)
+        elif not _is_layout_blank(tok):
+            break
+        j += 1
+    return segments, j
+
+
+def _cell_run(tokens: list[Token], j: int) -> tuple[list[Token], int]:
+    """From j: the figures and blank marks that follow (empty lines skipped), and where they end."""
+    cells: list[Token] = []
+    k = j
+    while k < len(tokens) and tokens[k].kind in ("value", "blank"):
+        if not _is_layout_blank(tokens[k]):
+            cells.append(tokens[k])
+        k += 1
+    return cells, k
+
+
+def _is_page_number(tok: Token, lines_alone: set[int]) -> bool:
+    """A bare whole number alone on its line: what a page footer prints."""
+    return (tok.kind == "value" and tok.cell.line in lines_alone and tok.text.strip().isdigit()
+            and int(tok.text) < 1000)
+
+
+def _fit(owners: list[list[Token]], cells: list[Token], lines_alone: set[int]) -> list[Token] | None:
+    """The cells, when they fill whole value columns of these rows (less a page number under
+    the column: one cell too many, a bare number alone on its line)."""
+    if not owners:
+        return None
+    if len(cells) % len(owners) == 1 and _is_page_number(cells[-1], lines_alone):
+        cells = cells[:-1]
+    width = len(cells) // len(owners)
+    return cells if not len(cells) % len(owners) and 1 <= width <= MAX_COLUMN_MAJOR_COLUMNS else None
+
+
+def _pair_cells(segments: list[list[Token]], cells: list[Token], form: Form, lines_alone: set[int]) -> list[Token] | None:
+    """The run rebuilt row by row, when its cells fit its labels: each value column in turn,
+    one cell per label when the table marks empty cells (——), else (or failing that) one cell
+    per label of a row with an indicator (group headers print no cell). A unit column printed
+    between the labels and the figures goes with the rows that have an indicator, or is dropped."""
+    with_figures = [seg for seg in segments if form.rows[seg[0].candidates[0][0]].indicator_code]
+    owners, fitted = segments, None
+    if any(c.kind == "blank" for c in cells):
+        fitted = _fit(segments, cells, lines_alone)
+    if fitted is None:
+        owners, fitted = with_figures, _fit(with_figures, cells, lines_alone)
+    if fitted is None:
+        return None
+    last = segments[-1]
+    units = [t for t in last[1:] if t.kind == "unit"]
+    if len(units) >= 2:  # the unit column, after the label column
+        segments = [*segments[:-1], [t for t in last if t.kind != "unit"]]
+    unit_of = {id(seg[0]): unit for seg, unit in zip(with_figures, units, strict=True)} \
+        if len(units) >= 2 and len(units) == len(with_figures) else {}
+    cells_of = {id(seg[0]): fitted[i::len(owners)] for i, seg in enumerate(owners)}
+    out: list[Token] = []
+    for seg in segments:
+        out.extend(seg)
+        if id(seg[0]) in unit_of:
+            out.append(unit_of[id(seg[0])])
+        out.extend(cells_of.get(id(seg[0]), ()))
+    return out
+
+
+def _column_major_run(segments: list[list[Token]], cells: list[Token], lines_alone: set[int],
+                      after_heading: bool, column_major: bool) -> bool:
+    """Whether a label run and the cells after it can be a table flattened column by column:
+    each label alone on its line, units between labels after few of them (a one-cell-per-line
+    row-major table prints one after every row's label; a unit column comes after the label
+    column), and enough of both. Row-major tables never print MIN_COLUMN_MAJOR_ROWS
+    labels without a cell between them and then as many cells (an old table has three value
+    columns at most); once a run is read so, the short run of a last page (two rows or more,
+    under the repeated column headings) is read so too."""
+    if any(seg[0].cell.line not in lines_alone for seg in segments):
+        return False
+    if 2 * sum(t.kind == "unit" for seg in segments[:-1] for t in seg) > len(segments):
+        return False
+    if column_major and after_heading:
+        return len(segments) >= 2 and len(cells) >= 2
+    return len(segments) >= MIN_COLUMN_MAJOR_ROWS and len(cells) >= MIN_COLUMN_MAJOR_ROWS
+
+
+def interleave_column_major(tokens: list[Token], form: Form) -> list[Token]:
+    """A table flattened column by column (text extracted from a PDF page by page): a run of
+    row labels with no figure, then their cells. Each cell is put back after its label, so
+    the rows read as printed (_column_major_run says which runs may be such a table, and
+    _pair_cells whether the cells fit); any other run is left as it stands."""
+    per_line = Counter(t.cell.line for t in tokens)
+    lines_alone = {line for line, n in per_line.items() if n == 1}
+    column_major = False
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind != "label":
+            out.append(tokens[i])
+            i += 1
+            continue
+        segments, j = _label_run(tokens, i)
+        cells, k = _cell_run(tokens, j)
+        before = next((t for t in reversed(out) if not _is_layout_blank(t)), None)
+        after_heading = before is not None and before.kind == "header"
+        paired = (_pair_cells(segments, cells, form, lines_alone)
+                  if _column_major_run(segments, cells, lines_alone, after_heading, column_major) else None)
+        if paired is None:
+            out.extend(tokens[i:j])
+            i = j
+        else:
+            out.extend(paired)
+            column_major = True
+            i = k
+    return out
 
 
 # ---------------------------------------------------------------- table location

@@ -20,7 +20,7 @@ from ingest.text import normalize_text
 
 FORM = get_form("old_2008")
 CUMULATIVE_SUFFIX = next(c["indicator_suffix"] for c in FORM.columns if c["key"] == "cumulative")
-LAYOUTS = ("cells", "cells_blank_lines", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued")
+LAYOUTS = ("cells", "cells_blank_lines", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued", "column_major")
 CN_NUMS = "一二三四五六七八九十"
 EQ_RULES = [r for r in FORM.rules if r.op == "eq" and r.severity == "error"]
 
@@ -149,6 +149,7 @@ def render(values: Values, layout: str, variant: Variant | bool = False, seed: i
         "spaces": _spaces,
         "html": _html,
         "glued": _glued,
+        "column_major": _column_major,
     }
     body = builders[layout](table, rng)
     if layout == "html":
@@ -204,6 +205,34 @@ def _pipe_ocr(table: _Table, rng: random.Random) -> list[str]:
         if table.rows[i][0].indicator_code and i % 5 == 3:
             cells = [cells[0], *cells[2:]]  # the unit column lost in conversion
         out.append(_pipe_line(cells))
+    return out
+
+
+def _column_major(table: _Table, rng: random.Random) -> list[str]:
+    """Text extracted from a PDF column by column, page by page: the headings, the label
+    column, the unit column and the value columns, one cell per line, a page number under
+    each page but the last. Empty cells print a dash, or (a table with no empty figure cell)
+    nothing: the extractor drops them, as it drops empty unit cells."""
+    rows = table.cells("\x00")
+    has_blank_figure = any(c == "\x00" for (row, _), cells in zip(table.rows, rows, strict=True)
+                           if row.indicator_code for c in cells[2:])
+    dash = rng.choice(["——", "—", "/"]) if has_blank_figure or rng.random() < 0.5 else ""
+    gaps = rng.random() < 0.5
+    out: list[str] = []
+    start = page = 0
+    while start < len(rows):
+        size = rng.randint(10, 30)
+        chunk = rows[start:start + size]
+        start += size
+        page += 1
+        columns = [_header(table.cumulative)] + [[c[i] for c in chunk] for i in range(len(chunk[0]))]
+        for i, column in enumerate(columns):
+            for cell in column:
+                text = (dash if i > 2 else "") if cell == "\x00" else cell
+                if text:
+                    out.extend([text, ""] if gaps else [text])
+        if start < len(rows):
+            out.append(rng.choice([str(page), f"— {page} —", f"第 {page} 页"]))
     return out
 
 

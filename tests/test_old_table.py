@@ -531,3 +531,60 @@ def test_cumulative_printed_before_this_year(layout):
     got = {f.key[0]: f.value for f in facts if f.key[1] == "all"}
     assert (got["proactive_total"], got["proactive_total_cumulative"]) == (1234, 5000)
     assert (got["requests_received"], got["requests_received_cumulative"]) == (12, 40)
+
+
+# ---------------------------------------------------------------- tables flattened column by column
+
+
+def _column_by_column(lines: list[str]) -> list[str]:
+    """Sample lines with each page of the table (split at its repeated headings) printed as
+    text extracted from a PDF column by column: the labels (and notes), then the cells."""
+    out, labels, cells = [], [], []
+    start = next(i for i, ln in enumerate(lines) if "统 计 指 标" in ln)
+    end = max(i for i, ln in enumerate(lines) if re.fullmatch(r"\s*\d+\s*", ln)) + 1
+    for line in lines[start:end]:
+        if "统 计 指 标" in line or line.strip() in ("单位", "统计数"):
+            out += labels + cells + [line]
+            labels, cells = [], []
+        elif line.strip():
+            (cells if re.fullmatch(r"\s*(?:[\d.]+|——)\s*", line) else labels).append(line)
+    return lines[:start] + out + labels + cells + lines[end:]
+
+
+def test_sample_000_flattened_column_by_column_reads_the_same_figures() -> None:
+    lines = _lines(OLD_SAMPLES[0])
+    flattened = _column_by_column(lines)
+    assert flattened != lines and "6328" not in flattened[flattened.index("(一)主动公开政府信息数") + 1]
+    result = parse_old_table(flattened)
+    assert _parsed(result) == _parsed(parse_old_table(lines))
+    assert all(_figure_on_line(f, flattened) for f in result.facts)
+
+
+def test_column_by_column_without_marks_for_empty_figures_reads_nothing_wrong() -> None:
+    # An extractor that drops empty cells leaves a figure column shorter than its labels when
+    # a figure cell is empty: which row lost its cell cannot be told, so no cell is placed.
+    values = invariant_values(random.Random(5), False, blank_share=0.3)
+    lines = [ln for ln in render(values, "column_major", False, 5) if ln.strip() not in ("——", "—", "/")]
+    got, want = _parsed(parse_old_table(lines)), expected(values, False)
+    assert all(want.get(k) == v for k, v in got.items())
+    assert len(got) < len(want)
+
+
+def test_row_major_rows_with_empty_cells_are_not_read_column_by_column() -> None:
+    # One cell per line, empty cells as empty lines: four labels without a figure between them
+    # then the two figures of the last row. Read column by column, the first row would take 3.
+    lines = normalize_text("\n".join([
+        "统计指标", "单位", "统计数", "历年累计",
+        "三、回应解读情况", "", "", "",
+        "1.回应公众关注热点或重大舆情数", "次", "", "",
+        "四、通过不同渠道和方式回应解读的情况", "", "", "",
+        "1.参加或举办新闻发布会总次数", "次", "3", "9",
+        "2.主要负责同志参加新闻发布会次数", "次", "1", "4",
+        "3.政府网站在线访谈次数", "次", "2", "5",
+        "4.主要负责同志参加政府网站在线访谈次数", "次", "0", "1",
+        "5.政策解读稿件发布数", "篇", "7", "30",
+    ]))
+    got = _parsed(parse_old_table(lines))
+    assert got[("press_conferences", "all", "this_year")] == 3
+    assert got[("press_conferences_cumulative", "all", "cumulative")] == 9
+    assert not any(k[0].startswith("hotspot_responses") for k in got)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ingest.corpus.tables import Line, Table
 
-OLD_LAYOUTS = ("cells", "cells_blank_lines", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued")
+OLD_LAYOUTS = ("cells", "cells_blank_lines", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued", "column_major")
 NEW_LAYOUTS = ("cells", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued")
 ROW_LAYOUTS = frozenset({"tab", "pipe", "pipe_ocr", "spaces", "html"})
 BLANK_MARKS = ("—", "/", "-", "")
@@ -176,6 +176,8 @@ def render_rows(rows: list[Row], layout: str, rng: random.Random, old_form: bool
         return out
     if layout == "glued":
         return [_glued(r, old_form, last_is_total) for r in rows]
+    if layout == "column_major":
+        return _column_major(rows, rng)
     raise ValueError(f"unknown layout {layout!r}")
 
 
@@ -214,4 +216,37 @@ def _pipe_ocr(rows: list[Row], rng: random.Random, old_form: bool) -> list[str]:
         if old_form and not r.header and len(labels) == 2 and i % 5 == 3:
             labels = labels[:1]  # the unit column lost in conversion
         out.append(_pipe(labels + r.values))
+    return out
+
+
+def _column_major(rows: list[Row], rng: random.Random) -> list[str]:
+    """Text extracted from a PDF column by column, page by page: the column headings, then
+    the label column, the unit column and each value column, one cell per line. A group row's
+    empty cell prints a dash, or nothing (the extractor drops it); so do empty unit cells."""
+    headings = [r for r in rows if r.header and not r.values]
+    body = [r for r in rows if not (r.header and not r.values)]
+    dash = rng.choice(["——", "—", ""])
+    gaps = rng.random() < 0.5  # an empty line after every cell
+    out: list[str] = []
+    start = 0
+    page = 0
+    while start < len(body):
+        size = rng.randint(14, 26)
+        chunk = body[start:start + size]
+        start += size
+        page += 1
+        columns = [[c for r in headings for c in r.labels]]
+        columns.append([r.labels[0] for r in chunk])
+        columns.append([r.labels[1] for r in chunk if len(r.labels) > 1 and r.labels[1]])
+        width = max(len(r.values) for r in chunk)
+        for i in range(width):
+            columns.append([(r.values[i] if i < len(r.values) else "") or dash for r in chunk])
+        for column in columns:
+            for cell in column:
+                if cell:
+                    out.append(cell)
+                    if gaps:
+                        out.append("")
+        if start < len(body):
+            out.append(rng.choice(PAGE_FOOTERS).format(n=page))
     return out
