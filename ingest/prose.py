@@ -244,10 +244,14 @@ RULES: tuple[Rule, ...] = (
             _rx(r"(?:网站|网页|公报|微博|微信|公众号|其他(?:方式|途径|渠道|形式|载体))》?(?:上|平台)?(?:主动)?"
                 r"(?:公开|发布|刊登|推送)(?:了)?"
                 r"(?:政府|政务)?(?:各类)?(?:政府|政务)?(?:信息|文件)?{F}{N}", "条|件"),
-            # 主动公开政府信息2266条,其中县政府网站1500条、政务微信500条: the shares of a total.
+            # 主动公开政府信息2266条,其中县政府网站1500条、政务微信500条: the shares of a total
+            # (…, 政务微信信息850条: the channel's information, no verb).
             _rx(r"(?:其中\s*,?\s*|(?<=[、,]))(?:在|通过)?[^,,。;;、\d]{0,6}?"
                 r"(?:网站|网页|公报|微博|微信|公众号|其他(?:方式|途径|渠道|形式|载体))(?:上|平台)?"
-                r"(?:公开|发布)?{F}{N}", "条"),
+                r"(?:的)?(?:(?:政府|政务)?信息)?(?:公开|发布)?{F}{N}", "条"),
+            # 发布政务微博信息2130条, 在门户网站发布政府信息1234条: the verb before the channel.
+            _rx(r"(?:公开|发布|推送)(?:了)?[^,,。;;、\d]{0,6}?(?:网站|网页|微博|微信|公众号)(?:上)?(?:的)?"
+                r"(?:各类)?(?:政府|政务)?信息{F}{N}", "条"),
         ),
         exclude=re.compile(_NOT_OWN_PROACTIVE + "|主动公开"),
         requires=re.compile(r"主动公开"),
@@ -258,7 +262,12 @@ RULES: tuple[Rule, ...] = (
     # normative ones among them (the rule above leaves 规范性文件 out: on a website it is a part).
     Rule(
         "proactive_published", "条",
-        (_rx(r"公报》?(?:上)?(?:刊登|刊发|公开|发布)(?:了)?(?:各类)?(?:行政)?(?:规范性文件|政府文件|文件){F}{N}", "条|件"),),
+        (
+            _rx(r"公报》?(?:上)?(?:刊登|刊发|公开|发布)(?:了)?(?:各类)?(?:行政)?(?:规范性文件|政府文件|文件){F}{N}", "条|件"),
+            # 编印《政府公报》12期,刊登规范性文件46件: the issues stand between the gazette and its documents.
+            _rx(r"公报》?(?:共)?(?:\d+|[一二三四五六七八九十]+)\s*期\s*,\s*(?:共)?(?:刊登|刊发|公开|发布|收录)(?:了)?"
+                r"(?:各类)?(?:行政)?(?:规范性文件|政府文件|文件){F}{N}", "条|件"),
+        ),
         exclude=re.compile(r"查阅|解读|各(?:县|区|市|乡|镇|部门|单位|街道|成员)|下属|主动公开"),
         requires=re.compile(r"主动公开"),
         channel_words=(_GAZETTE,),
@@ -285,6 +294,16 @@ RULES: tuple[Rule, ...] = (
             _rx(r"(?:受理|收到|接到|新收)(?:了)?{F}{N}(?:申请)", "件|份|宗|个"),
         ),
         exclude=_NOT_REQUESTS,
+        requires=_APPLICATION_CONTEXT,
+        channel_words=_REQUEST_CHANNELS,
+    ),
+    # 申请人通过当面、信函、网络等方式提出申请共计26件: the requests made, in the ways named
+    # (one way named: that way's share). Not an applicant type's share, nor a review's.
+    Rule(
+        "requests_received", "件",
+        (_rx(r"(?:提出|提交|递交)(?:了)?(?:政府信息公开|信息公开|公开)?(?:申请|申请件)(?:共计|共|合计|总计)(?:为|达)?{N}",
+             "件|份|宗|个"),),
+        exclude=re.compile(_NOT_REQUESTS.pattern + "|其中|" + _APPLICANT_WORDS),
         requires=_APPLICATION_CONTEXT,
         channel_words=_REQUEST_CHANNELS,
     ),

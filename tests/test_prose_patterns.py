@@ -499,3 +499,28 @@ def test_applicant_shares_of_the_requests_received(text, expected):
 )
 def test_wordings_of_real_narrative_reports_tenth_round(text, expected):
     assert _keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the verb before the channel (发布政务微博信息N条), and a channel with no verb after a comma
+        ("（一）主动公开政府信息情况\n发布政务微博信息2130条，政务微信信息850条。",
+         {"proactive_published/weibo": 2130, "proactive_published/wechat": 850}),
+        ("（一）主动公开政府信息情况\n在门户网站发布政府信息1234条。", {"proactive_published/website": 1234}),
+        # a gazette's issues before what it carried (编印《政府公报》12期, 刊登…46件)
+        ("（一）主动公开政府信息情况\n全年编印《政府公报》12期，刊登规范性文件46件。", {"proactive_published/gazette": 46}),
+        ("（一）主动公开政府信息情况\n共编发《市政府公报》12期，公开政府文件218件。", {"proactive_published/gazette": 218}),
+        # requests made (提出申请) in several ways, their total
+        ("（二）依申请公开情况\n申请人通过当面、信函、网络等方式提出申请共计26件。", {"requests_received": 26}),
+        ("（二）依申请公开情况\n通过网络提出申请共计20件，通过信函提出申请共计6件。",
+         {"requests_received/online": 20, "requests_received/letter": 6}),
+        # traps: not this government's channels, not requests for disclosure, a share
+        ("（一）主动公开政府信息情况\n全年编印《政府公报》12期。", {}),
+        ("（二）依申请公开情况\n其中自然人提出申请共计20件。", {}),
+        ("（四）行政复议情况\n申请人提出行政复议申请共计3件。", {"admin_review_total": 3}),
+        ("（一）主动公开政府信息情况\n各乡镇发布政务微博信息2130条。", {}),
+    ],
+)
+def test_wordings_of_real_narrative_reports_eleventh_round(text, expected):
+    assert _keyed(text) == expected
