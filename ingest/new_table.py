@@ -268,6 +268,16 @@ def _value_piece(piece: str) -> str | None:
 _SPACED_UNIT = re.compile(rf"(\d)\s+(?={CELL_UNITS}(?:\s|$))")
 
 
+# A numbered label after a single space inside one piece of text: cells joined by single spaces
+# (PDF text) put a group label and its first row's label together (三、本年度办理结果 (一) 予以公开).
+_NUMBERED_AFTER_SPACE = re.compile(
+    r"\s+(?=(?:[一二三四五六七八九十]+、|\(\s*[一二三四五六七八九十]+\s*\)|\d{1,2}\s*\.(?!\d))\s*[\u4e00-\u9fff])")
+
+
+def _text_toks(text: str, line: int) -> list[Tok]:
+    return [Tok("text", part, line) for part in _NUMBERED_AFTER_SPACE.split(text) if part]
+
+
 def _piece_tokens(piece: str, line: int) -> list[Tok]:
     parts = _SPACED_UNIT.sub(r"\1", piece).split()
     if parts and all(_is_blank(p) or _value_piece(p) is not None for p in parts):
@@ -275,9 +285,9 @@ def _piece_tokens(piece: str, line: int) -> list[Tok]:
     m = _TRAILING_NUMS.match(piece)
     if m and _CJK.search(m.group("text")):
         cells = [m.group("first") or m.group("first_blank"), *m.group("rest").split()]
-        return [Tok("text", m.group("text").strip(), line)] + [
+        return _text_toks(m.group("text").strip(), line) + [
             Tok("blank", c, line) if _is_blank(c) else Tok("num", _value_piece(c) or c, line) for c in cells]
-    return [Tok("text", piece, line)]
+    return _text_toks(piece, line)
 
 
 def tokenize(lines: list[str]) -> list[Tok]:

@@ -53,6 +53,9 @@ SAME: dict[str, Callable[[str], str]] = {
     "empty cells after the row": _rows(lambda c: "\t".join([*c, "", ""])),
     "an empty cell before the row": _rows(lambda c: "\t".join(["", *c])),
     "two tabs between cells": _rows(lambda c: "\t\t".join(c)),
+    # PDF text: cells joined by single spaces, a group label before its first row's label
+    # (三、本年度办理结果 (一) 予以公开 14 0 0 0 0 14).
+    "single spaces": _rows(lambda c: " ".join(c)),
     # Dashes in cells a one-column row does not have (行政许可 | 39732 | — | —).
     "dashes after a one-column figure": _rows(lambda c: "\t".join(
         [*filled, "—", "—"] if len(filled := [x for x in c if x.strip()]) == 2
