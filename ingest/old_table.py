@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -269,10 +270,12 @@ def _drop_row_numbers(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
+def tokenize(lines: list[str], start: int = 0, end: int | None = None, column_major: bool = False) -> list[Token]:
+    """The classified cells of lines[start:end]; with column_major, a table flattened column by
+    column is put back row by row (interleave_column_major)."""
     form = get_form(FORM_CODE)
     tokens = _merge_split_labels(_drop_row_numbers([classify(c, form) for c in read_cells(lines, start, end)]))
-    return interleave_column_major(tokens, form)
+    return interleave_column_major(tokens, form) if column_major else tokens
 
 
 def _is_layout_blank(tok: Token) -> bool:
@@ -355,21 +358,34 @@ def _pair_cells(segments: list[list[Token]], cells: list[Token], form: Form, lin
 
 
 def _column_major_run(segments: list[list[Token]], cells: list[Token], lines_alone: set[int],
-                      after_heading: bool, column_major: bool) -> bool:
+                      after_heading: Callable[[], bool], column_major: bool) -> bool:
     """Whether a label run and the cells after it can be a table flattened column by column:
     each label alone on its line, units between labels after few of them (a one-cell-per-line
     row-major table prints one after every row's label; a unit column comes after the label
-    column), and enough of both. Row-major tables never print MIN_COLUMN_MAJOR_ROWS
-    labels without a cell between them and then as many cells (an old table has three value
-    columns at most); once a run is read so, the short run of a last page (two rows or more,
-    under the repeated column headings) is read so too."""
-    if any(seg[0].cell.line not in lines_alone for seg in segments):
+    column), and enough of both. Row-major tables never print MIN_COLUMN_MAJOR_ROWS labels
+    without a cell between them and then as many cells (an old table has three value columns
+    at most); once a run is read so, the short run of a last page (two rows or more, under the
+    repeated column headings) is read so too."""
+    if len(cells) < 2 or any(seg[0].cell.line not in lines_alone for seg in segments):
         return False
     if 2 * sum(t.kind == "unit" for seg in segments[:-1] for t in seg) > len(segments):
         return False
-    if column_major and after_heading:
-        return len(segments) >= 2 and len(cells) >= 2
-    return len(segments) >= MIN_COLUMN_MAJOR_ROWS and len(cells) >= MIN_COLUMN_MAJOR_ROWS
+    if len(segments) >= MIN_COLUMN_MAJOR_ROWS and len(cells) >= MIN_COLUMN_MAJOR_ROWS:
+        return True
+    return column_major and after_heading()
+
+
+def _has_label_run(tokens: list[Token], first: int, last: int) -> bool:
+    """Whether MIN_COLUMN_MAJOR_ROWS labels follow one another with no cell between them."""
+    run = 0
+    for tok in tokens[first: last + 1]:
+        if tok.kind == "label":
+            run += 1
+            if run >= MIN_COLUMN_MAJOR_ROWS:
+                return True
+        elif tok.kind in ("value", "glued") or (tok.kind == "blank" and tok.cell.mark):
+            run = 0
+    return False
 
 
 def interleave_column_major(tokens: list[Token], form: Form) -> list[Token]:
@@ -377,8 +393,7 @@ def interleave_column_major(tokens: list[Token], form: Form) -> list[Token]:
     row labels with no figure, then their cells. Each cell is put back after its label, so
     the rows read as printed (_column_major_run says which runs may be such a table, and
     _pair_cells whether the cells fit); any other run is left as it stands."""
-    per_line = Counter(t.cell.line for t in tokens)
-    lines_alone = {line for line, n in per_line.items() if n == 1}
+    lines_alone: set[int] | None = None  # lines holding one token, counted at the first run
     column_major = False
     out: list[Token] = []
     i = 0
@@ -388,9 +403,19 @@ def interleave_column_major(tokens: list[Token], form: Form) -> list[Token]:
             i += 1
             continue
         segments, j = _label_run(tokens, i)
+        if len(segments) < 2:  # a label with its cells right after it: the common case
+            out.extend(tokens[i:j])
+            i = j
+            continue
+        if lines_alone is None:
+            per_line = Counter(t.cell.line for t in tokens)
+            lines_alone = {line for line, n in per_line.items() if n == 1}
         cells, k = _cell_run(tokens, j)
-        before = next((t for t in reversed(out) if not _is_layout_blank(t)), None)
-        after_heading = before is not None and before.kind == "header"
+
+        def after_heading(at: int = len(out)) -> bool:
+            before = next((t for t in reversed(out[:at]) if not _is_layout_blank(t)), None)
+            return before is not None and before.kind == "header"
+
         paired = (_pair_cells(segments, cells, form, lines_alone)
                   if _column_major_run(segments, cells, lines_alone, after_heading, column_major) else None)
         if paired is None:
@@ -773,11 +798,18 @@ def parse_old_table(lines: list[str]) -> TableResult | None:
     form = get_form(FORM_CODE)
     doc_tokens = tokenize(lines)
     span = find_table(doc_tokens)
+    # No table of labelled figures, or one whose labels stand in runs without figures: maybe
+    # a table flattened column by column, read again row by row (only then: most reports
+    # print rows, and the check is one pass over the table's tokens).
+    column_major = span is None or _has_label_run(doc_tokens, *span)
+    if column_major:
+        doc_tokens = interleave_column_major(doc_tokens, form)
+        span = find_table(doc_tokens)
     if span is None:
         return None
     start, end = _span_lines(doc_tokens, *span)
     # Re-read just the table: whether empty lines are blank cells is decided locally.
-    tokens = tokenize(lines, start, end)
+    tokens = tokenize(lines, start, end, column_major)
     # Header cells are classified alone (no neighbour decides them): take those of the 30 lines above.
     header_tokens = [t for t in doc_tokens if t.kind == "header" and max(0, start - 30) < t.cell.line <= start]
 
