@@ -724,21 +724,25 @@ def _section_slots(reads: list[LineRead], choice: ColumnChoice, form_code: str,
     many figures per row as a table without 小计: the row sums, else the headings, tell.)
     """
 
-    def ranked(columns: ColumnSet) -> tuple[int, int, int, int, list[Slot]]:
+    def slots_for(columns: ColumnSet) -> list[Slot]:
         lead = _leading_gaps_are_layout(reads, columns)
-        slots = [_slot(read, columns, form_code, pads, lead) for read in reads]
+        return [_slot(read, columns, form_code, pads, lead) for read in reads]
+
+    def ranked(columns: ColumnSet, slots: list[Slot]) -> tuple[int, int, int, int, list[Slot]]:
         preference = 0 if columns == choice.headings else 1 if columns == choice.rows else 2
         return (_broken_rows(slots, form_code), len(choice.named - columns), sum(1 for s in slots if s.kind),
                 preference, slots)
 
-    best = ranked(choice.rows)
     sets = column_sets(form_code, reads[0].spec.section)
+    if len(sets) == 1:
+        return slots_for(sets[0])
+    best = ranked(choice.rows, slots_for(choice.rows))
     headings_disagree = choice.headings is not None and choice.headings != choice.rows
-    if len(sets) == 1 or (2 * best[0] <= len(reads) and not headings_disagree):
+    if 2 * best[0] <= len(reads) and not headings_disagree:
         return best[4]
     for columns in sets:
         if columns != choice.rows:
-            other = ranked(columns)
+            other = ranked(columns, slots_for(columns))
             if other[:4] < best[:4]:
                 best = other
     return best[4]

@@ -375,6 +375,14 @@ def _column_major_run(segments: list[list[Token]], cells: list[Token], lines_alo
     return column_major and after_heading()
 
 
+def _after_heading(out: list[Token]) -> bool:
+    """Whether the last token so far (empty lines aside) is a column heading."""
+    for tok in reversed(out):
+        if not _is_layout_blank(tok):
+            return tok.kind == "header"
+    return False
+
+
 def _has_label_run(tokens: list[Token], first: int, last: int) -> bool:
     """Whether MIN_COLUMN_MAJOR_ROWS labels follow one another with no cell between them."""
     run = 0
@@ -411,13 +419,9 @@ def interleave_column_major(tokens: list[Token], form: Form) -> list[Token]:
             per_line = Counter(t.cell.line for t in tokens)
             lines_alone = {line for line, n in per_line.items() if n == 1}
         cells, k = _cell_run(tokens, j)
-
-        def after_heading(at: int = len(out)) -> bool:
-            before = next((t for t in reversed(out[:at]) if not _is_layout_blank(t)), None)
-            return before is not None and before.kind == "header"
-
         paired = (_pair_cells(segments, cells, form, lines_alone)
-                  if _column_major_run(segments, cells, lines_alone, after_heading, column_major) else None)
+                  if _column_major_run(segments, cells, lines_alone, lambda: _after_heading(out), column_major)
+                  else None)
         if paired is None:
             out.extend(tokens[i:j])
             i = j
