@@ -148,10 +148,6 @@ def label_score(text: str, label: str) -> float:
 # --------------------------------------------------------------------------- form specs
 
 
-def _columns(form: Form, table: str) -> list[dict]:
-    return [c for c in form.columns if c.get("table") == table and not str(c["key"]).startswith("_")]
-
-
 def _labels(*texts: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in (normalize_label(t) for t in texts) if n))
 
@@ -175,7 +171,7 @@ def line_specs(form_code: str) -> tuple[LineSpec, ...]:
         else:
             order.append((row.key, row))
     for line, first in order:
-        columns = _columns(form, first.section)
+        columns = form.table_columns(first.section)
         if line in grouped:
             by_column = {r.key.split(".", 1)[1]: r for r in grouped[line]}
             cells = tuple(LineCell(c["key"], by_column[c["key"]], "all") for c in columns if c["key"] in by_column)
@@ -690,8 +686,8 @@ def _column_choice(reads: list[LineRead], toks: list[Tok], form_code: str) -> di
             out[section] = ColumnChoice(sets[0], None)
             continue
         rows = [r for r in reads if r.spec.section == section]
-        labels = {n: str(c["key"]) for c in form.columns if c.get("table") == section
-                  and not str(c["key"]).startswith("_") for n in _labels(str(c["label"]), *c.get("aliases", ()))}
+        labels = {n: str(c["key"]) for c in form.table_columns(section)
+                  for n in _labels(str(c["label"]), *c.get("aliases", ()))}
         # Headings stand above the first line with cells: row labels below (3.其他, (七)总计)
         # are not headings.
         first = min(r.label_line for r in rows) - HEADER_LINES

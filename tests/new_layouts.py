@@ -41,15 +41,6 @@ class PrintedTable:
     lines: tuple[PrintedLine, ...]
 
 
-def _columns(form: Form, table: str, column_set: int = 0) -> list[dict]:
-    """The columns of one of the table's column sets (0: the form's own, 1: with 小计, 2: the
-    legal persons merged), labelled with the headings that set prints."""
-    sets = form.table_column_sets(table)
-    chosen = sets[column_set] if column_set < len(sets) else sets[0]
-    by_key = {str(c["key"]): c for c in form.table_columns(table)}
-    return [{**by_key[k], "label": chosen.heading(by_key[k])} for k in chosen.columns]
-
-
 def _title(section: str) -> str:
     if section.startswith("art20_"):
         return f"第二十条第({CN_NUMBERS[int(section.split('_')[1]) - 1]})项"
@@ -87,7 +78,7 @@ def printed_tables(form_code: str, column_set: int = 0) -> list[PrintedTable]:
     tables: list[PrintedTable] = []
     sections = list(dict.fromkeys(r.section for r in form.rows if r.section != "derived"))
     for section in sections:
-        cols = _columns(form, section, column_set)
+        cols = form.printed_columns(section, column_set)  # 0: the form's own, 1: with 小计, 2: merged
         headers = tuple(str(c["label"]) for c in cols)
         if section == "requests":
             lines = []
@@ -134,7 +125,7 @@ def random_values(form_code: str, rng: random.Random, column_set: int = 0, hi: i
                         values[key] = float(rng.randint(-20, 20))
                     else:
                         values[key] = float(rng.randint(0, 50_000))
-    applicants = [str(c["applicant"]) for c in _columns(form, "requests") if c["applicant"] != "all"]
+    applicants = [str(c["applicant"]) for c in form.printed_columns("requests") if c["applicant"] != "all"]
     orgs = applicants[1:]
     matrix = next(t for t in printed_tables(form_code) if t.section == "requests")
     indicators = [line.keys[-1] for line in matrix.lines if line.keys]  # 总计 column: the bare indicator

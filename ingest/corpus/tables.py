@@ -88,15 +88,6 @@ def _section_title(section: str) -> str:
     return SECTION_TITLES.get(section, section)
 
 
-def _section_columns(form: Form, section: str, column_set: int = 0) -> list[dict]:
-    """The columns one of the section's column sets prints (Form.column_sets; the form's own
-    when the section has no such set), each labelled with the heading that set prints."""
-    sets = form.table_column_sets(section)
-    chosen = sets[column_set] if column_set < len(sets) else sets[0]
-    by_key = {str(c["key"]): c for c in form.table_columns(section)}
-    return [{**by_key[k], "label": chosen.heading(by_key[k])} for k in chosen.columns]
-
-
 def _header_labels(form: Form, section: str) -> list[str]:
     spec = next((c for c in form.columns if c.get("table") == section and c["key"] == "_headers"), None)
     return [str(spec["label"]), *map(str, spec.get("aliases", ()))] if spec else []
@@ -166,7 +157,7 @@ def new_tables(form: Form, column_set: int = 0) -> list[Table]:
     sections = list(dict.fromkeys(r.section for r in form.rows if r.section != DERIVED_SECTION))
     tables = []
     for section in sections:
-        columns = _section_columns(form, section, column_set)
+        columns = form.printed_columns(section, column_set)
         if any("applicant" in c for c in columns):
             tables.append(_matrix(form, section, columns))
         else:

@@ -112,6 +112,14 @@ class Form:
             return self.column_sets[table]
         return (ColumnSet(tuple(str(c["key"]) for c in self.table_columns(table))),)
 
+    def printed_columns(self, table: str, column_set: int = 0) -> list[dict]:
+        """The columns one of the table's column sets prints (the form's own when it has no
+        such set), each labelled with the heading that set prints."""
+        sets = self.table_column_sets(table)
+        chosen = sets[column_set] if column_set < len(sets) else sets[0]
+        by_key = {str(c["key"]): c for c in self.table_columns(table)}
+        return [{**by_key[k], "label": chosen.heading(by_key[k])} for k in chosen.columns]
+
     def row(self, key: str) -> FormRow:
         for r in self.rows:
             if r.key == key:
