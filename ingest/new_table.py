@@ -428,6 +428,13 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
         current = None
 
     pieces: list[str] = []  # text cells since the last figure: maybe a label split over lines
+    piece_line = 0  # the line of the first of them
+    # Figures after text naming no line, kept until the next text: one cell per line, a label
+    # wrapped over two lines in a row whose figures are centred between them (PDF text:
+    # 四、结转下年 / 0 0 0 0 0 0 0 / 度继续办理), the head then the figures then the tail.
+    orphans: list[Tok] = []
+    orphan_head: list[str] = []
+    orphan_line = 0
 
     def find(text: str, figures_follow: bool) -> tuple[int, float] | None:
         hit = _best_spec(text, form_code, pos, figures_follow)
@@ -436,7 +443,19 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
         return hit
 
     for i, tok in enumerate(toks):
+        if tok.kind == "text" and orphans:
+            hit = _wrapped_label_hit(orphan_head, tok.text, form_code, pos, follow[i])
+            if hit is not None:
+                pos_before = pos
+                current = LineRead(specs[hit[0]], orphan_line, list(orphans))
+                pos = hit[0] + 1
+                orphans.clear()
+                pieces.clear()
+                continue
+            orphans.clear()
         if tok.kind == "text":
+            if not pieces:
+                piece_line = tok.line
             hit = find(tok.text, follow[i])
             if hit is not None:
                 if current is not None and current.spec is specs[hit[0]] and not current.values:
@@ -455,12 +474,32 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
             if current is not None and (not current.values or norm in headers or not norm):
                 continue  # column headings or a split label between label and figures
             finish()
-        elif current is not None:
+        elif current is not None and (current.spec.cells or tok.kind not in ("num", "blank")):
             current.toks.append(tok)
+        elif tok.kind in ("num", "blank") and (pieces or orphans):
+            # (A group header takes no figures: those after it and a label's head are orphans too.)
+            if current is not None:
+                finish()
+            if not orphans:
+                orphan_head, orphan_line = list(pieces), piece_line
+            orphans.append(tok)
         if tok.kind in ("num", "blank"):
             pieces.clear()
     finish()
     return [r for r in reads if r.spec.cells]
+
+
+def _wrapped_label_hit(head: list[str], tail: str, form_code: str, pos: int, tail_figures_follow: bool
+                       ) -> tuple[int, float] | None:
+    """The form line a label wrapped around its figures names (read_lines: head, figures,
+    tail): a near line that the tail joined to the last text cells before the figures names
+    nearly exactly, better than the tail alone."""
+    own = _best_spec(tail, form_code, pos, tail_figures_follow)
+    for n in range(1, min(MAX_LABEL_PIECES, len(head)) + 1):
+        hit = _best_spec("".join(head[-n:]) + tail, form_code, pos, True)
+        if hit is not None and hit[0] - pos < WINDOW and hit[1] >= 1.0 and (own is None or hit[1] > own[1]):
+            return hit
+    return None
 
 
 # --------------------------------------------------------------------------- readings

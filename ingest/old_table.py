@@ -254,9 +254,38 @@ def _merge_split_labels(tokens: list[Token]) -> list[Token]:
                     out.append(Token("label", tok.cell, joined, candidates=cands))
                     i = j + 1
                     continue
+            k = _wrapped_around(tokens, i, j)
+            if k is not None:
+                joined = tok.text + tokens[k].text
+                cands = match_rows(normalize_label(joined))
+                own = max(tok.candidates[0][1] if tok.candidates else 0.0,
+                          tokens[k].candidates[0][1] if tokens[k].candidates else 0.0)
+                if cands and cands[0][1] > own:
+                    out += [Token("label", tok.cell, joined, candidates=cands), tokens[j]]
+                    i = k + 1
+                    continue
         out.append(tok)
         i += 1
     return out
+
+
+def _wrapped_around(tokens: list[Token], i: int, j: int) -> int | None:
+    """The index of a label's tail printed after its figure, if tokens[i] may be such a head
+    and tokens[j] its figure: one cell per line, a label wrapped over two lines in a row whose
+    figure cell is centred between them (PDF text: 1.政府公报 / 0 / 公开政府信息数). The tail
+    is short and starts no row of its own (no numbering)."""
+    if j >= len(tokens) or tokens[j].kind != "value" or tokens[j].cell.line <= tokens[i].cell.line:
+        return None
+    k = j + 1
+    while k < len(tokens) and _is_layout_blank(tokens[k]):
+        k += 1
+    if k >= len(tokens):
+        return None
+    tail = tokens[k]
+    if (tail.kind not in ("text", "label") or len(tail.text) > 20 or tail.cell.line <= tokens[j].cell.line
+            or _NUMBERING.match(tail.text.strip())):
+        return None
+    return k
 
 
 def _drop_row_numbers(tokens: list[Token]) -> list[Token]:

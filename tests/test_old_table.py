@@ -588,3 +588,23 @@ def test_row_major_rows_with_empty_cells_are_not_read_column_by_column() -> None
     assert got[("press_conferences", "all", "this_year")] == 3
     assert got[("press_conferences_cumulative", "all", "cumulative")] == 9
     assert not any(k[0].startswith("hotspot_responses") for k in got)
+
+
+def test_labels_wrapped_around_their_figures_in_sample_000() -> None:
+    # PDF text, one cell per line: a long label wrapped over two lines in a row whose figure
+    # cell is centred between them (1.政府公报 / 0 / 公开政府信息数).
+    lines = _lines(OLD_SAMPLES[0])
+    out, i = [], 0
+    while i < len(lines):
+        j = next((k for k in range(i + 1, min(i + 4, len(lines))) if lines[k].strip()), None)
+        label = lines[i].strip()
+        if (j is not None and len(label) >= 12 and re.fullmatch(r"\d+", lines[j].strip())
+                and not re.fullmatch(r"[\d.]+", label)):
+            out += [label[: len(label) // 2], lines[j].strip(), label[len(label) // 2:]]
+            i = j + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    assert sum(a != b for a, b in zip(out, lines, strict=False)) > 5
+    result = parse_old_table(normalize_text("\n".join(out)))
+    assert _parsed(result) == _parsed(parse_old_table(lines))

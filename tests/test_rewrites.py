@@ -36,6 +36,18 @@ def _ocr(cell: str) -> str:
     return cell.replace("1", "l").replace("0", "O") if cell.isdigit() and len(cell) > 1 else cell
 
 
+def _wrapped_around_figures(cells: list[str]) -> str:
+    """One cell per line, the row's last label (10 characters or more) wrapped over two lines
+    with the row's figures between them, as PDF text prints a row whose figure cells are
+    centred beside a two-line label (四、结转下年 / 0 0 0 0 0 0 0 / 度继续办理)."""
+    labels = [c for c in cells if c.strip() and not re.fullmatch(r"[\d.]+", c.strip())]
+    figures = [c for c in cells if re.fullmatch(r"[\d.]+", c.strip())]
+    if labels and figures and len(labels[-1]) >= 10:
+        cut = len(labels[-1]) // 2
+        return "\n".join([*labels[:-1], labels[-1][:cut], *figures, labels[-1][cut:]])
+    return "\n".join(labels + figures)
+
+
 # Read exactly as the clean table.
 SAME: dict[str, Callable[[str], str]] = {
     "tabs, no outer bars": _rows(lambda c: "\t".join(c) + "\t"),
@@ -56,6 +68,7 @@ SAME: dict[str, Callable[[str], str]] = {
     # PDF text: cells joined by single spaces, a group label before its first row's label
     # (三、本年度办理结果 (一) 予以公开 14 0 0 0 0 14).
     "single spaces": _rows(lambda c: " ".join(c)),
+    "labels wrapped around their figures": _rows(_wrapped_around_figures),
     # Dashes in cells a one-column row does not have (行政许可 | 39732 | — | —).
     "dashes after a one-column figure": _rows(lambda c: "\t".join(
         [*filled, "—", "—"] if len(filled := [x for x in c if x.strip()]) == 2
