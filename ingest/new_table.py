@@ -20,7 +20,8 @@ indicator codes, invariants) comes from `ingest/forms/new_*.yaml`. The parser:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -29,6 +30,7 @@ from typing import Literal
 from ingest.forms import Form, FormRow, fact_key, load_forms, split_fact_key
 from ingest.models import Fact, ParseIssue, TableResult
 from ingest.new_table_repair import (
+    MAX_EXTRA,
     Equation,
     Printed,
     Row,
@@ -57,6 +59,9 @@ MIN_FAR_LABEL = 4  # shortest label allowed to jump beyond the window
 FUZZY_MIN = 0.75  # SequenceMatcher ratio for a fuzzy label match
 MIN_FIGURE_LINES = 4  # fewer lines with figures than this is not a 2019+ table
 HEADER_LINES = 12  # lines above a table's first row where its column headings may stand
+MIN_COLUMN_MAJOR_LABELS = 2  # line labels in a run before their cells, for a table flattened column by column
+SOURCE_SLACK_LINES = 4  # lines other than its figures' that a line's source text may span (wrapped label, headings)
+MAX_PAGE_NUMBER = 1000  # a bare number under a column below this may be a page number
 
 TokKind = Literal["text", "num", "blank", "gap", "pad"]
 
@@ -379,6 +384,12 @@ def _best_spec(text: str, form_code: str, pos: int, figures_follow: bool) -> tup
     return best
 
 
+@lru_cache(maxsize=WORDING_CACHE_SIZE)
+def _heading_word(norm: str, form_code: str) -> bool:
+    """A column heading, or part of one wrapped over lines (结果 / 维持, 商业 / 企业)."""
+    return bool(norm) and any(norm in h for h in header_words(form_code))
+
+
 def _figures_follow(toks: list[Tok]) -> list[bool]:
     """Per token: whether the next token that is not an empty line is a figure or a blank cell."""
     out = [False] * len(toks)
@@ -471,8 +482,8 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
                 pos = j + 1
                 continue
             norm = normalize_label(tok.text)
-            if current is not None and (not current.values or norm in headers or not norm):
-                continue  # column headings or a split label between label and figures
+            if current is not None and (not current.values or not norm or _heading_word(norm, form_code)):
+                continue  # column headings (whole or wrapped) or a split label between label and figures
             finish()
         elif current is not None and (current.spec.cells or tok.kind not in ("num", "blank")):
             current.toks.append(tok)
@@ -828,7 +839,11 @@ def _source(read: LineRead, lines: list[str]) -> tuple[int, str]:
     value_lines = sorted({t.line for t in read.values})
     if len(value_lines) == 1:
         return value_lines[0] + 1, lines[value_lines[0]].strip()[:500]
-    span = range(read.label_line, (value_lines[-1] if value_lines else read.label_line) + 1)
+    span: Sequence[int] = range(read.label_line, (value_lines[-1] if value_lines else read.label_line) + 1)
+    if len(span) > len(value_lines) + SOURCE_SLACK_LINES:
+        # Figures far from their label (a table flattened column by column): the label and
+        # the figures' own lines, not the other rows' cells between them.
+        span = [read.label_line, *value_lines]
     text = " | ".join(lines[i].strip() for i in span if lines[i].strip())
     return read.label_line + 1, text[:500]
 
@@ -856,8 +871,9 @@ def _emit(slot: Slot, form_code: str, lines: list[str]) -> tuple[list[Fact], lis
     issues: list[ParseIssue] = []
     count = f"{read.spec.key}: {len(slot.cell_texts)} cells under {len(slot.cells)} columns"
     if not kept:
-        what = {"unreadable": "a cell is not a number",
-                "too_many": "too many possible readings to try"}.get(slot.kind, "no reading fits the columns")
+        what = {"unreadable": "a cell is not a number", "too_many": "too many possible readings to try",
+                "extra": f"more than {MAX_EXTRA} cells beyond its columns (cells of other rows)"
+                }.get(slot.kind, "no reading fits the columns")
         issues.append(_issue("row_unreadable", f"{count}, {what}; no figure emitted", read, lines))
         return facts, issues
     approx = _approx_flags(slot)
@@ -913,6 +929,174 @@ def _derived_facts(facts: list[Fact], form: Form) -> list[Fact]:
             form_code=form.code, row_key=rows[ind].key, column_key="derived",
         ))
     return out
+
+
+# --------------------------------------------------------------------------- column by column
+
+
+def _is_heading(tok: Tok, headers: frozenset[str]) -> bool:
+    """A column heading: a header word printed without a line's numbering (总计 and 其他 also
+    name lines, printed 7.总计, 3.其他)."""
+    return tok.kind == "text" and normalize_label(tok.text) in headers and not _NUMBERING.match(tok.text)
+
+
+
+
+@lru_cache(maxsize=WORDING_CACHE_SIZE)
+def _run_label_scores(text: str, form_code: str) -> tuple[float, ...]:
+    """Per form line, how well a label cell alone on its line names it: as label_score, or as
+    the head of the label wrapped over lines (5.要求行政机关确 / 认或重新出具已获取 / 信息)."""
+    norm = normalize_label(text)
+    if not norm:
+        return (0.0,) * len(line_specs(form_code))
+    out = []
+    for spec, scores in zip(line_specs(form_code), _spec_scores(norm, form_code), strict=True):
+        head = max((1.0 + len(norm) / len(label) for label in spec.labels  # as a label it contains
+                    if len(norm) >= MIN_FAR_LABEL and label.startswith(norm)), default=0.0)
+        out.append(max(scores[0], head))
+    return tuple(out)
+
+
+def _label_head(text: str, spec: LineSpec) -> bool:
+    """Whether a text is the head of one of a line's labels, or the whole of it."""
+    norm = normalize_label(text)
+    return len(norm) >= MIN_FAR_LABEL and any(label.startswith(norm) for label in spec.labels)
+
+
+def _whole_label_specs(tok: Tok, form_code: str) -> tuple[int, ...]:
+    """The form lines (indexes) a text cell names best as a label, or its wrapped head."""
+    scores = _run_label_scores(tok.text, form_code)
+    best = max(scores)
+    return tuple(j for j, s in enumerate(scores) if s == best) if best > 0 else ()
+
+
+def _label_run(toks: list[Tok], i: int, form_code: str, alone: set[int]) -> tuple[list[tuple[int, Tok]], int]:
+    """Line labels each alone on its line from toks[i], with no figure between them: (form line
+    index, label token) in printed order, and the index after the run. A label naming several
+    lines (其他) takes the first one not taken, after the last one taken if it can; a label
+    wrapped over lines (5.要求行政机关确认或重新 / 出具已获取信息) is joined while that names its
+    line better than each piece alone."""
+    specs = line_specs(form_code)
+    headers = header_words(form_code)
+    run: list[tuple[int, Tok]] = []
+    score = 0.0  # of the last label
+    taken: set[int] = set()
+    j = i
+    while j < len(toks):
+        tok = toks[j]
+        if tok.kind == "gap" or (tok.kind == "text" and not normalize_label(tok.text)):
+            j += 1  # an empty line, or the closing quote of a wrapped label
+            continue
+        if tok.kind != "text" or tok.line not in alone or _is_heading(tok, headers):
+            break
+        options = _whole_label_specs(tok, form_code)
+        if run:
+            last, head = run[-1]
+            joined = _run_label_scores(head.text + tok.text, form_code)[last]
+            own = _run_label_scores(tok.text, form_code)[options[0]] if options else 0.0
+            # A piece naming no line (其他情形) or the same line (a line is not labelled twice in a
+            # row), or one the joined label names better than the piece alone: the label's tail.
+            if not options or (joined > score and (joined > own or last in options)) \
+                    or _label_head(head.text + tok.text, specs[last]):
+                run[-1] = (last, Tok("text", head.text + tok.text, head.line))
+                score = joined
+                j += 1
+                continue
+        options = tuple(k for k in options if k not in taken)
+        if not options or (run and specs[options[0]].section != specs[run[0][0]].section):
+            break
+        last = run[-1][0] if run else -1
+        k = next((k for k in options if k > last), options[0])
+        taken.add(k)
+        run.append((k, tok))
+        score = _run_label_scores(tok.text, form_code)[k]
+        j += 1
+    return run, j
+
+
+def _cell_run(toks: list[Tok], j: int, form_code: str, alone: set[int]) -> tuple[list[Tok], int]:
+    """Cells each alone on its line from toks[j], column headings (whole or wrapped) and empty
+    lines skipped."""
+    cells: list[Tok] = []
+    while j < len(toks):
+        tok = toks[j]
+        if tok.kind in ("num", "blank") and tok.line in alone:
+            cells.append(tok)
+        elif tok.kind != "gap" and not (tok.kind == "text" and not _NUMBERING.match(tok.text)
+                                        and _heading_word(normalize_label(tok.text), form_code)):
+            break
+        j += 1
+    return cells, j
+
+
+def _column_major_rows(run: list[tuple[int, Tok]], cells: list[Tok], form_code: str) -> list[Tok] | None:
+    """The run's labels in form order, each followed by its cells, when the cells fill whole
+    columns of the rows that take figures (a bare page number under the last column aside) and
+    most rows then keep the sum rules inside them; None otherwise."""
+    specs = line_specs(form_code)
+    ordered = sorted(run, key=lambda kt: kt[0])
+    rows = [k for k, _ in ordered if specs[k].cells]
+    if len(rows) < MIN_COLUMN_MAJOR_LABELS:
+        return None
+    if len(cells) % len(rows) == 1 and cells[-1].kind == "num" and cells[-1].text.isdigit() \
+            and int(cells[-1].text) < MAX_PAGE_NUMBER:
+        cells = cells[:-1]
+    width = len(cells) // len(rows)
+    fits = [s for s in column_sets(form_code, specs[rows[0]].section)
+            if all(len(_cells_for(specs[k], s)) == width for k in rows)]
+    if not fits or width * len(rows) != len(cells):
+        return None
+    by_row = {k: [cells[c * len(rows) + n] for c in range(width)] for n, k in enumerate(rows)}
+    broken = 0
+    for k, row_cells in by_row.items():
+        keys = tuple(c.key for c in _cells_for(specs[k], fits[0]))
+        broken += row_violated([_number(t) for t in row_cells], row_rules(keys, form_code))
+    if 2 * broken > len(rows):
+        return None  # the figures do not pair so: leave the text as printed
+    out: list[Tok] = []
+    for k, label in ordered:
+        out.append(label)
+        out.extend(by_row.get(k, ()))
+    return out
+
+
+def interleave_column_major(toks: list[Tok], form_code: str) -> list[Tok] | None:
+    """A table flattened column by column (PDF text extracted column by column, page by page):
+    a run of line labels with no figure between them (the label columns, each top to bottom),
+    then the value columns, each top to bottom, under their headings or not. The value
+    columns print the rows in form order, whatever order the label columns came out in (a
+    matrix prints its group labels in one column and its numbered items in another), so each
+    row's cells are put back after its label in form order and the lines read as printed.
+    None when no run so pairs."""
+    counts = Counter(t.line for t in toks if t.kind != "gap")
+    alone = {line for line, n in counts.items() if n == 1}
+    out: list[Tok] = []
+    changed = False
+    i = 0
+    while i < len(toks):
+        run, j = _label_run(toks, i, form_code, alone)
+        if len(run) < MIN_COLUMN_MAJOR_LABELS:
+            out.append(toks[i])
+            i += 1
+            continue
+        cells, k = _cell_run(toks, j, form_code, alone)
+        rows = _column_major_rows(run, cells, form_code) if cells else None
+        if rows is None:
+            out.extend(toks[i:j])
+            i = j
+            continue
+        out.extend(rows)
+        changed = True
+        i = k
+    return out if changed else None
+
+
+def _column_major_suspect(reads: list[LineRead], form_code: str) -> bool:
+    """Whether the lines read look like a table flattened column by column: fewer than half the
+    form's lines with figures read, or a line with more than twice its cells (the last label
+    before a column's figures)."""
+    with_cells = sum(1 for s in line_specs(form_code) if s.cells)
+    return 2 * len(reads) < with_cells or any(len(r.values) > 2 * len(r.spec.cells) for r in reads)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -987,6 +1171,8 @@ def parse_new_table(lines: list[str]) -> TableResult | None:
             reads = read_lines(toks, code)
             scored.append(((hits[code], len(reads)), code, reads))
     _, code, reads = max(scored, key=lambda s: s[0])
+    if _column_major_suspect(reads, code) and (regrouped := interleave_column_major(toks, code)) is not None:
+        toks, reads = regrouped, read_lines(regrouped, code)
     plausible = [r for r in reads if _plausible(r, code)]
     # A 2019+ table prints figure lines in the request matrix, or in at least two of its other
     # tables (第二十条, 复议/诉讼): a matrix that cannot be read (columns merged, an image) must

@@ -24,6 +24,7 @@ MAX_CANDIDATES = 400  # readings kept per row; beyond this the row is reported, 
 MAX_STEPS = 200_000  # search steps per row when splitting glued digits
 MAX_JOINT = 4_000  # combinations of other rows tried per rule when narrowing a row
 MAX_HOLES = 2  # lost cells per row that may be placed by the rules
+MAX_EXTRA = 2  # extra cells per row that may be dropped by the rules; beyond, the cells are not the row's
 
 
 class TooMany(Exception):
@@ -383,6 +384,8 @@ def row_candidates(printed: Sequence[Printed], n: int, rules: tuple[SumRule, ...
     out: list[Candidate] = []
     try:
         if k > n:
+            if k - n > MAX_EXTRA:
+                return [], "extra"  # most cells not the row's (the rest of a column): no reading
             if math.comb(k, k - n) > MAX_CANDIDATES * 10:
                 return [], "too_many"
             for drop in itertools.combinations(range(k), k - n):

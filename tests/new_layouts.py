@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ingest.forms import Form, fact_key, load_forms
 
-LAYOUTS = ("tab", "cell_per_line", "pipe", "space", "html", "glued")
+LAYOUTS = ("tab", "cell_per_line", "pipe", "space", "html", "glued", "column_major")
 CN_NUMBERS = "一二三四五六七八九十"
 TOP_LEVEL = ("received", "carried_over", "outcomes_header", "carried_forward")
 PROSE_BEFORE = [
@@ -297,6 +297,10 @@ def render(form_code: str, values: dict[str, float | None], layout: str, column_
                 "<tr>" + "".join(f"<td>{c}</td>" for c in labels + vals) + "</tr>" for labels, vals, _ in rows)
             out.append(f"<table>{cells}</table>")
             continue
+        if layout == "column_major":
+            out.extend(_column_major(rows))
+            out.append("")
+            continue
         if layout == "pipe":
             # PDF/OCR conversions print placeholder headers and a separator row first.
             width = max(len(labels) + len(vals) for labels, vals, _ in rows)
@@ -317,6 +321,22 @@ def render(form_code: str, values: dict[str, float | None], layout: str, column_
 
 
 WRAP = 16  # PDF conversions wrap longer label cells onto a line of their own
+
+
+def _column_major(rows: list[Row]) -> list[str]:
+    """PDF text extracted column by column: the header cells, then each label column (a group
+    label in the first, its items in the second), then each value column top to bottom, one
+    cell per line; long labels wrap, blank cells print a dash."""
+    heads = [c for labels, vals, _ in rows if not vals for c in labels if c]
+    body = [(labels, vals) for labels, vals, _ in rows if vals]
+    out = list(heads)
+    for k in range(max((len(labels) for labels, _ in body), default=0)):
+        for labels, _ in body:
+            if k < len(labels) and labels[k]:
+                out.extend(labels[k][i:i + WRAP] for i in range(0, len(labels[k]), WRAP))
+    for j in range(max(len(vals) for _, vals in body)):
+        out.extend((vals[j] if j < len(vals) else "") or "—" for _, vals in body)
+    return out
 
 
 def _render_row(labels: list[str], vals: list[str], layout: str, groups: list[tuple[int, tuple[int, ...]]]

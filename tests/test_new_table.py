@@ -13,7 +13,7 @@ from new_layouts import LAYOUTS, expected_facts, fmt, random_values, render, to_
 
 from ingest.forms import fact_key, load_forms, split_fact_key
 from ingest.models import TableResult
-from ingest.new_table import normalize_label, parse_new_table, tokenize
+from ingest.new_table import normalize_label, parse_form, parse_new_table, tokenize
 from ingest.new_table_repair import SumRule, glued_splits
 from ingest.text import decode_bytes, normalize_text
 
@@ -436,3 +436,109 @@ def test_a_request_matrix_with_the_legal_persons_merged_is_read() -> None:
     others = {k for k in expected if k[0].startswith(("admin_review", "admin_litigation", "licensing", "penalty"))}
     assert others and all(read[k] == expected[k] for k in others)
     assert not [i for i in result.issues if i.severity != "info"]
+
+
+# --------------------------------------------------------------------------- column by column
+
+
+def _request_values(result: TableResult | None) -> dict[str, float]:
+    return {k: v for k, v in _values(result).items() if k.startswith("requests_")}
+
+
+def _sample_matrix_column_major(wrap: int = 0) -> list[str]:
+    """Sample 002 with its request matrix as PDF text extracted column by column: the heading
+    cells, the label columns, then each of the seven value columns top to bottom. The sample's
+    own label wordings; the figures of each row as the row-by-row reading gives them (some rows
+    print six of seven cells)."""
+    lines = _lines(SAMPLE_NEW)
+    by_line: dict[int, dict[str, float]] = {}
+    for f in parse_new_table(lines).facts:
+        if f.row_key and f.column_key != "derived" and f.indicator_code.startswith("requests_"):
+            by_line.setdefault(f.source_line - 1, {})[f.applicant_type] = f.value
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("三、收到和处理"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("四、政府信息公开行政复议"))
+    columns = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+               "legal_service_org", "other_org", "all")
+    heads, label_columns, rows = [], [[], [], []], []
+    for i in range(start + 1, end):
+        cells = [c.strip() for c in lines[i].split("\t") if c.strip()]
+        if i in by_line:
+            labels = [c for c in cells if not c.isdigit()]
+            for k, label in enumerate(labels):
+                label_columns[k].extend([label[j:j + wrap] for j in range(0, len(label), wrap)] if wrap else [label])
+            rows.append([fmt(by_line[i][c]) for c in columns])
+        else:
+            heads.extend(cells)
+    assert len(rows) == 25 and all(len(r) == 7 for r in rows)
+    body = heads + [c for col in label_columns for c in col] + [r[j] for j in range(7) for r in rows]
+    return lines[:start + 1] + body + [""] + lines[end:]
+
+
+@pytest.mark.parametrize("wrap", [0, 9], ids=["whole_labels", "wrapped_labels"])
+def test_sample_002_flattened_column_by_column_reads_as_row_by_row(sample: TableResult, wrap: int) -> None:
+    # The label columns come out group labels first (三、本年度办理结果, (三) 不予公开 ...), then
+    # the items; the value columns print the rows in form order, whatever the label order.
+    lines = _sample_matrix_column_major(wrap)
+    assert "1.属于国家秘密" in lines or wrap
+    result = parse_new_table(lines)
+    want = _request_values(sample)
+    assert len(want) >= 150
+    assert _request_values(result) == pytest.approx(want)
+    fact = next(f for f in result.facts if f.indicator_code == "requests_granted" and f.applicant_type == "all")
+    # Its source: the label and the row's own cells, not the other rows' cells printed between them.
+    assert fact.source_text.startswith("(一) 予以公开") and fact.source_text.count(" | ") == 7
+
+
+def test_corpus_column_major_reports_read_back() -> None:
+    # The corpus layout: pages, headings above their columns or all first, wrapped labels and
+    # headings (结果 / 维持), blank cells as dashes, empty lines between cells.
+    from ingest.corpus.generate import CorpusConfig, build_report
+    from ingest.corpus.score import Score, score_report
+    from ingest.parse import parse_text
+
+    score, seen, index = Score(), 0, 0
+    while seen < 30:
+        report = build_report(index, 3, CorpusConfig.clean())
+        index += 1
+        if report.layout != "column_major" or not (report.form_code or "").startswith("new"):
+            continue
+        seen += 1
+        score_report(report.file_name, report.truth, parse_text(report.file_name, report.text), score)
+    assert score.total > 6000 and score.misses == []
+
+
+def test_column_major_matrix_with_a_lost_cell_reads_no_wrong_figure() -> None:
+    # The extractor dropped one cell: the columns no longer fill whole, so which row lost it
+    # cannot be told; no figure of the matrix's labels may go to another row.
+    values = random_values("new_2021", random.Random(8), hi=40)
+    lines = to_lines(render("new_2021", values, "column_major"))
+    start = next(i for i, ln in enumerate(lines) if ln == "1.信访举报投诉类申请")
+    lost = next(i for i in range(start, len(lines)) if lines[i].isdigit()) + 40
+    result = parse_new_table(lines[:lost] + lines[lost + 1:])
+    got, want = _values(result), expected_facts(values)
+    assert all(got[k] == pytest.approx(want[k]) for k in got if k in want)
+    assert not any(k.startswith("requests_granted") for k in got)
+
+
+def test_row_with_many_more_cells_than_columns_gives_no_figure() -> None:
+    # A label followed by a whole column's figures (the last label before a page's value
+    # columns): dropping all but seven of them would keep the row sum by chance.
+    rows = dict(ZERO_MATRIX)
+    rows["(七) 总计"] = "5 3 0 0 0 0 8 1 1 0 2 7 0 9 4"
+    result = parse_new_table(_matrix_text(rows))
+    assert not any(k.startswith("requests_total_handled") for k in _values(result))
+    issue = next(i for i in result.issues if i.code == "row_unreadable" and "总计" in (i.source_text or ""))
+    assert "cells beyond its columns" in issue.message
+
+
+def test_review_table_headings_wrapped_above_their_figures() -> None:
+    # PDF text of the 复议/诉讼 table column by column: each narrow column's heading wrapped in
+    # two (结果 / 维持) right above its figure.
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    figures = ["1", "2", "0", "0", "3", "4", "0", "1", "0", "5", "0", "1", "0", "0", "1"]
+    body = [cell for h, v in zip(heads, figures, strict=True) for cell in ([h[:2], h[2:]] if len(h) == 4 else [h]) + [v]]
+    lines = to_lines("\n".join(["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "未经复议直接起诉",
+                                "复议后起诉", *body]))
+    got = _values(parse_form(lines, "new_2021"))
+    assert got["admin_review_total"] == 3 and got["admin_litigation_direct_total"] == 5
+    assert got["admin_litigation_after_review_total"] == 1 and got["admin_review_corrected"] == 2

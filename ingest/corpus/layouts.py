@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ingest.corpus.tables import Line, Table
 
 OLD_LAYOUTS = ("cells", "cells_blank_lines", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued", "column_major")
-NEW_LAYOUTS = ("cells", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued")
+NEW_LAYOUTS = ("cells", "tab", "pipe", "pipe_ocr", "spaces", "html", "glued", "column_major")
 ROW_LAYOUTS = frozenset({"tab", "pipe", "pipe_ocr", "spaces", "html"})
 BLANK_MARKS = ("—", "/", "-", "")
 PAGE_FOOTERS = ("— {n} —", "- {n} -", "第 {n} 页", "{n}")
@@ -177,7 +177,7 @@ def render_rows(rows: list[Row], layout: str, rng: random.Random, old_form: bool
     if layout == "glued":
         return [_glued(r, old_form, last_is_total) for r in rows]
     if layout == "column_major":
-        return _column_major(rows, rng)
+        return _column_major(rows, rng) if old_form else _column_major_new(rows, rng)
     raise ValueError(f"unknown layout {layout!r}")
 
 
@@ -249,4 +249,67 @@ def _column_major(rows: list[Row], rng: random.Random) -> list[str]:
                         out.append("")
         if start < len(body):
             out.append(rng.choice(PAGE_FOOTERS).format(n=page))
+    return out
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)] or [text]
+
+
+def _column_major_new(rows: list[Row], rng: random.Random) -> list[str]:
+    """A 2019+ table extracted from a PDF column by column, page by page: the header cells (all
+    first, or each column heading above its figures on the first page), then the label columns
+    (group and top labels, then the numbered items: a matrix's label column is itself two or
+    three columns), then each value column top to bottom. Long labels wrap in the narrow label
+    column, four-character headings may wrap in two; blank cells print a dash."""
+    n_head = 0
+    while n_head < len(rows) and rows[n_head].header and not rows[n_head].keys:
+        n_head += 1
+    heads, body = rows[:n_head], rows[n_head:]
+    width = max((len(r.values) for r in body), default=0)
+    headings = [c for c in heads[-1].labels if c][-width:] if heads and width else []
+    above_columns = rng.random() < 0.5
+    label_width = rng.randint(8, 14)
+    wrap_headings = rng.random() < 0.5
+    gaps = rng.random() < 0.3
+    out: list[str] = []
+
+    def put(cell: str, wrap: int = 0) -> None:
+        for piece in _wrap(cell, wrap) if wrap else [cell]:
+            out.append(piece)
+            if gaps:
+                out.append("")
+
+    def heading(cell: str) -> None:
+        if wrap_headings and len(cell) == 4:
+            put(cell[:2])
+            put(cell[2:])
+        else:
+            put(cell)
+
+    for h in heads[:-1] if above_columns else heads:
+        for c in h.labels:
+            if c:
+                heading(c) if h is heads[-1] else put(c)
+    if above_columns and heads:
+        for c in [c for c in heads[-1].labels if c][:-width or None]:
+            put(c)
+    start = 0
+    page = rng.randint(2, 9)
+    while start < len(body):
+        chunk = body[start:start + rng.randint(14, 26)]
+        first = start == 0
+        start += len(chunk)
+        labels = [c for r in chunk for c in r.labels if c]
+        for c in [c for c in labels if not c[:1].isdigit()] + [c for c in labels if c[:1].isdigit()]:
+            put(c, label_width)
+        for i in range(width):
+            if first and above_columns and i < len(headings):
+                heading(headings[i])
+            for r in chunk:
+                if r.values:
+                    put(r.values[i] if i < len(r.values) and r.values[i] else "—")
+        if start < len(body):
+            out.append(rng.choice(PAGE_FOOTERS).format(n=page))
+            page += 1
     return out
