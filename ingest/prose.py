@@ -277,10 +277,13 @@ RULES: tuple[Rule, ...] = (
         "requests_received", "件",
         (
             # 办理 (handled) states the requests of the year as 受理 does: 共办理政府信息公开申请136件.
-            _rx(r"(?:受理|收到|接到|接收|新收|办理)(?:了)?{G}{REQ}(?:件)?{F}{N}", "件|份|宗|个"),
-            _rx(r"(?:受理|收到|接到|新收|办理)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个"),
-            _rx(r"{REQ}(?:数量|总数|总量|件数|共计|共|合计)(?:为|是|达)?\s*(?::\s*)?{N}", "件|份|宗|个"),
-            _rx(r"{REQ}(?:共|共计|合计)?(?:受理|收到|办理)(?:了)?{F}{N}", "件|份|宗|个"),
+            # Requests may be counted in 人次 (people-times: one per request made).
+            _rx(r"(?:受理|收到|接到|接收|新收|办理)(?:了)?{G}{REQ}(?:件)?{F}{N}", "件|份|宗|个|人次"),
+            _rx(r"(?:受理|收到|接到|新收|办理)(?:了)?{F}{N}{G}{REQ}", "件|份|宗|个|人次"),
+            _rx(r"{REQ}(?:数量|总数|总量|件数|共计|共|合计)(?:为|是|达)?\s*(?::\s*)?{N}", "件|份|宗|个|人次"),
+            _rx(r"{REQ}(?:共|共计|合计)?(?:受理|收到|办理)(?:了)?{F}{N}", "件|份|宗|个|人次"),
+            # 全年共有26人次提出政府信息公开申请 (the people-times who made a request).
+            _rx(r"{F}{N}{G}(?:提出|提交|递交)(?:了)?{REQ}", "人次"),
         ),
         exclude=_NOT_REQUESTS,
         channel_words=_REQUEST_CHANNELS,

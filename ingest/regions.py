@@ -485,13 +485,22 @@ def find_mentions(text: str, allow_short: bool = True) -> list[Mention]:
     return list(_mentions(text, allow_short))
 
 
+# Words that hold a division's short name but name no division: the country's name (共和 is
+# 共和县's), a river basin (太湖流域: 太湖县), the Three Gorges (三峡: a district in Taiwan).
+_NOT_PLACES = re.compile(r"中华人民共和国|共和国|[\u4e00-\u9fff]{2}流域|三峡")
+
+
 @lru_cache(maxsize=65536)  # headings and table lines recur across reports
 def _mentions(text: str, allow_short: bool) -> tuple[Mention, ...]:
     index = _index()
     out: list[Mention] = []
+    skip = {m.start(): m.end() for m in _NOT_PLACES.finditer(text)}
     i = 0
     n = len(text)
     while i < n - 1:
+        if i in skip:
+            i = skip[i]
+            continue
         lengths = index.lengths.get(text[i : i + 2])
         hit: Mention | None = None
         if lengths:
@@ -694,7 +703,7 @@ def _shadowed_reading(name: str, codes: tuple[str, ...], context: Counter[str]) 
     return found[0] if best > held and len(found) == 1 else None
 
 
-_WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心)")
+_WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心|部|署)")
 
 
 def _is_department_word(segment: str, mention: Mention) -> bool:

@@ -255,3 +255,27 @@ def test_a_county_short_name_inside_a_department_name_is_not_a_place(title, code
     from ingest.regions import resolve_region
 
     assert resolve_region([title]).code == code
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    ["中华人民共和国教育部", "中华人民共和国海关总署", "中华人民共和国自然资源部"],
+)
+def test_the_country_name_is_not_a_county(issuer):
+    # 中华人民共和国 holds 共和, the short name of 共和县 (632521): a ministry is no county's.
+    region, issues = _region(TITLE.format(issuer=issuer, year=2020))
+    assert region.code is None and region.issuer_kind == "department"
+    assert [i.code for i in issues] == ["region_central_issuer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("太湖流域管理局2021年政府信息公开工作年度报告", None),  # a river basin, not 太湖县
+        ("太湖县人民政府2021年政府信息公开工作年度报告", "340825"),
+        ("共和县人民政府2021年政府信息公开工作年度报告", "632521"),
+        ("中华人民共和国成立以来\n" + TITLE.format(issuer="共和县", year=2019), "632521"),
+    ],
+)
+def test_words_holding_a_place_name_name_no_place(text, code):
+    assert _region(text)[0].code == code

@@ -524,3 +524,20 @@ def test_wordings_of_real_narrative_reports_tenth_round(text, expected):
 )
 def test_wordings_of_real_narrative_reports_eleventh_round(text, expected):
     assert _keyed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # requests counted in 人次 (people-times: one per request made)
+        ("（二）依申请公开情况\n本年度共受理政府信息公开申请26人次，均已按时答复。", {"requests_received": 26}),
+        ("（二）依申请公开情况\n全年共有26人次提出政府信息公开申请。", {"requests_received": 26}),
+        ("（二）依申请公开情况\n全年共有3人次通过信函提出政府信息公开申请。", {"requests_received/letter": 3}),
+        # traps: visits and consultations in 人次 are no requests; persons are no requests
+        ("（二）依申请公开情况\n全年共接待群众查阅政府信息120人次。", {}),
+        ("（二）依申请公开情况\n全年共接待政府信息公开咨询300人次。", {}),
+        ("（二）依申请公开情况\n全年共有26人提出政府信息公开申请。", {}),
+    ],
+)
+def test_wordings_of_real_narrative_reports_twelfth_round(text, expected):
+    assert _keyed(text) == expected
