@@ -1070,6 +1070,8 @@ def interleave_column_major(toks: list[Tok], form_code: str) -> list[Tok] | None
     None when no run so pairs."""
     counts = Counter(t.line for t in toks if t.kind != "gap")
     alone = {line for line, n in counts.items() if n == 1}
+    if sum(1 for t in toks if t.kind in ("num", "blank") and t.line in alone) < 2 * MIN_COLUMN_MAJOR_LABELS:
+        return None  # not two rows of two cells each alone on its line (a narrative quoting labels)
     out: list[Tok] = []
     changed = False
     i = 0
