@@ -6,6 +6,7 @@ import json
 import random
 from dataclasses import replace
 
+import polars as pl
 import pytest
 
 from ingest.corpus import CorpusConfig, build_report, form_for_year, write_corpus
@@ -147,3 +148,14 @@ def test_merged_request_matrix_reports_parse_back():
         score_report(report.file_name, report.truth, parsed, score)
     assert merged >= 10
     assert score.share == 1.0, "\n".join(score.misses[:30])
+
+
+def test_issuers_are_divisions_not_functional_zones():
+    # A functional zone (雄安新区, 两江新区) has a statistical code but reads as its host's
+    # (ingest.regions): a report drawn there would carry a truth the warehouse never states.
+    from ingest.corpus.issuers import places
+    from ingest.regions import load_gazetteer
+
+    zones = set(load_gazetteer().filter(pl.col("change_kind") == "zone")["region_code"])
+    assert {"133100", "500157"} <= zones
+    assert not zones & {p.code for level in places().values() for p in level}

@@ -47,8 +47,8 @@ def places() -> dict[str, tuple[Place, ...]]:
     out: dict[str, list[Place]] = {level: [] for level in LEVEL_WEIGHTS}
     for row in g.iter_rows(named=True):
         code, name, level = row["region_code"], row["region_name"], row["region_level"]
-        if code[:2] in EXCLUDED_PROVINCES or len(name) < 2 or level not in out:
-            continue
+        if code[:2] in EXCLUDED_PROVINCES or len(name) < 2 or level not in out or row["change_kind"] == "zone":
+            continue  # a functional zone (雄安新区) is no division: its reports read as its host's
         province = names.get(row["province_code"], "")
         if level == "prefecture" and name == province:
             continue  # a municipality's prefecture row repeats the province
