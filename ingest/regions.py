@@ -40,7 +40,7 @@ _GOVERNMENT_SUFFIX = re.compile(r"^(?:人民政府|政府|行政公署|行署)?$
 _GENERAL_OFFICE_SUFFIX = re.compile(r"^(?:人民政府|政府|行政公署|行署)?(?:办公室|办公厅)$")
 _TOWNSHIP = re.compile(r"^(?:人民政府)?[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道|街道办事处|苏木)(?:人民政府|政府)?$")
 _DEPARTMENT_END = re.compile(
-    r"(?:局|委员会|委|厅|办公室|办|中心|院|所|队|站|处|署|馆|部|会|社|集团|公司|分局|支队|大队)$"
+    r"(?:局|委员会|委|厅|办公室|办|中心|院|所|队|站|处|署|馆|部|会|社|集团|公司|分局|支队|大队|支行|分行|海关)$"
 )
 # Functional zones run by a management committee on behalf of a host government.
 _ZONE = re.compile(
@@ -572,9 +572,11 @@ def _narrow(codes: tuple[str, ...], context: Counter[str], text: str = "") -> tu
         return codes
 
     def support(code: str) -> tuple[int, int]:
+        # A province or prefecture is supported by its own full name too (河南 is 河南省 where
+        # the text names 河南省, not 青海's 河南县).
         r = regions[code]
-        pref = context.get(r.prefecture_code or "", 0) if r.prefecture_code != code else 0
-        prov = context.get(r.province_code, 0) if r.province_code != code else 0
+        pref = context.get(r.prefecture_code or "", 0) if r.prefecture_code != code else context.get(_NAMED + code, 0)
+        prov = context.get(r.province_code, 0) if r.province_code != code else context.get(_NAMED + code, 0)
         return (pref, prov)
 
     scored = sorted(codes, key=support, reverse=True)
@@ -714,6 +716,8 @@ def _is_department_word(segment: str, mention: Mention) -> bool:
     """
     if mention.kind != "short" or mention.text[-1] in _ADMIN_END or mention.start == 0:
         return False
+    if any(_level_of(c) == "province" for c in mention.codes):
+        return False  # a province inside a central body's name (国家能源局河南监管办公室) is its seat
     before = segment[mention.start - 1]
     if before in _ADMIN_END:
         return True

@@ -279,3 +279,26 @@ def test_the_country_name_is_not_a_county(issuer):
 )
 def test_words_holding_a_place_name_name_no_place(text, code):
     assert _region(text)[0].code == code
+
+
+@pytest.mark.parametrize(
+    ("issuer", "code"),
+    [
+        ("国家统计局河南调查总队", "410000"),  # 河南 is also 青海's 河南县: the body names 河南省
+        ("国家能源局河南监管办公室", "410000"),  # a province inside a central body's name: its seat
+        ("国家金融监督管理总局河南监管局", "410000"),
+        ("国家统计局平顶山调查队", "410400"),
+        ("中国人民银行郑州中心支行", "410100"),
+        ("郑州海关", "410100"),
+    ],
+)
+def test_branches_of_central_bodies_resolve_to_their_seat(issuer, code):
+    body = TITLE.format(issuer=issuer, year=2021) + "\n根据《中华人民共和国政府信息公开条例》和河南省有关要求编制本报告。"
+    region, _ = _region(body)
+    assert (region.code, region.level, region.issuer_kind) == (code, "department", "department")
+
+
+def test_a_province_short_name_needs_the_text_to_name_the_province():
+    # Without 河南省 in the text, 河南 stays between 河南省 and 青海's 河南县: not guessed.
+    region, issues = _region(TITLE.format(issuer="国家统计局河南调查总队", year=2021))
+    assert region.code is None
