@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -100,6 +100,7 @@ class LineRead:
     spec: LineSpec
     label_line: int
     toks: list[Tok] = field(default_factory=list)
+    label_text: str = ""  # the label as read (joined when it was wrapped over lines)
 
     @property
     def values(self) -> list[Tok]:
@@ -478,7 +479,7 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
             if hit is not None:
                 j, _ = hit
                 pos_before = pos
-                current = LineRead(specs[j], tok.line)
+                current = LineRead(specs[j], tok.line, label_text=tok.text)
                 pos = j + 1
                 continue
             norm = normalize_label(tok.text)
@@ -839,11 +840,13 @@ def _source(read: LineRead, lines: list[str]) -> tuple[int, str]:
     value_lines = sorted({t.line for t in read.values})
     if len(value_lines) == 1:
         return value_lines[0] + 1, lines[value_lines[0]].strip()[:500]
-    span: Sequence[int] = range(read.label_line, (value_lines[-1] if value_lines else read.label_line) + 1)
+    span = range(read.label_line, (value_lines[-1] if value_lines else read.label_line) + 1)
     if len(span) > len(value_lines) + SOURCE_SLACK_LINES:
-        # Figures far from their label (a table flattened column by column): the label and
-        # the figures' own lines, not the other rows' cells between them.
-        span = [read.label_line, *value_lines]
+        # Figures far from their label (a table flattened column by column): the label (whole,
+        # when it was wrapped) and the figures' own lines, not the other rows' cells between.
+        label = read.label_text or lines[read.label_line].strip()
+        text = " | ".join([label, *(lines[i].strip() for i in value_lines if lines[i].strip())])
+        return read.label_line + 1, text[:500]
     text = " | ".join(lines[i].strip() for i in span if lines[i].strip())
     return read.label_line + 1, text[:500]
 
@@ -945,16 +948,28 @@ def _is_heading(tok: Tok, headers: frozenset[str]) -> bool:
 @lru_cache(maxsize=WORDING_CACHE_SIZE)
 def _run_label_scores(text: str, form_code: str) -> tuple[float, ...]:
     """Per form line, how well a label cell alone on its line names it: as label_score, or as
-    the head of the label wrapped over lines (5.要求行政机关确 / 认或重新出具已获取 / 信息)."""
+    the head of the label wrapped over lines (5.要求行政机关确 / 认或重新出具已获取 / 信息). A
+    short label merely inside the text names nothing (其他 in 2.其他法律 / 法规禁止公开)."""
     norm = normalize_label(text)
     if not norm:
         return (0.0,) * len(line_specs(form_code))
     out = []
-    for spec, scores in zip(line_specs(form_code), _spec_scores(norm, form_code), strict=True):
-        head = max((1.0 + len(norm) / len(label) for label in spec.labels  # as a label it contains
-                    if len(norm) >= MIN_FAR_LABEL and label.startswith(norm)), default=0.0)
-        out.append(max(scores[0], head))
+    for spec in line_specs(form_code):
+        best = 0.0
+        for label in spec.labels:
+            score = label_score(norm, label)
+            if 1.0 <= score < 2.0 and len(label) < MIN_FAR_LABEL and label in norm:
+                score = 0.0
+            if len(norm) >= MIN_FAR_LABEL and label.startswith(norm):
+                score = max(score, 1.0 + len(norm) / len(label))  # as a label it contains
+            best = max(best, score)
+        out.append(best)
     return tuple(out)
+
+
+def _unclosed(text: str) -> bool:
+    """Whether a text leaves a parenthesis open (a label's note wrapped onto the next line)."""
+    return text.count("(") > text.count(")")
 
 
 def _label_head(text: str, spec: LineSpec) -> bool:
@@ -970,12 +985,38 @@ def _whole_label_specs(tok: Tok, form_code: str) -> tuple[int, ...]:
     return tuple(j for j, s in enumerate(scores) if s == best) if best > 0 else ()
 
 
+PENDING = -1  # a numbered label's head naming no line yet (3.危及“三 / 安全一稳定”)
+MAX_LABEL_EXCESS = 8  # characters a wrapped label may run beyond the form's longest (a note, a misprint)
+
+
+@cache
+def _longest_label(form_code: str) -> int:
+    return max(len(label) for spec in line_specs(form_code) for label in spec.labels)
+
+
+def _continues(item: tuple[int, Tok], tok: Tok, options: tuple[int, ...], score: float, form_code: str) -> bool:
+    """Whether a label piece is the tail of the run's last label: a piece naming no line (其他情形)
+    or the same line (a line is not labelled twice in a row), one the joined label names
+    better than the piece alone, one after a head naming no line yet or leaving a note open
+    ((区分处理的, 只计这 / 一情形, 不计其他情形))."""
+    last, head = item
+    if len(normalize_label(head.text + tok.text)) > _longest_label(form_code) + MAX_LABEL_EXCESS:
+        return False  # longer than any label: prose, not a wrapped label
+    if last == PENDING or not options or _unclosed(head.text):
+        return True
+    joined = _run_label_scores(head.text + tok.text, form_code)[last]
+    own = _run_label_scores(tok.text, form_code)[options[0]]
+    return (joined > score and (joined > own or last in options)) \
+        or _label_head(head.text + tok.text, line_specs(form_code)[last])
+
+
 def _label_run(toks: list[Tok], i: int, form_code: str, alone: set[int]) -> tuple[list[tuple[int, Tok]], int]:
     """Line labels each alone on its line from toks[i], with no figure between them: (form line
     index, label token) in printed order, and the index after the run. A label naming several
     lines (其他) takes the first one not taken, after the last one taken if it can; a label
-    wrapped over lines (5.要求行政机关确认或重新 / 出具已获取信息) is joined while that names its
-    line better than each piece alone."""
+    wrapped over lines (5.要求行政机关确认或重新 / 出具已获取信息) is joined (`_continues`), and
+    named by the whole of it. A label's numbering (3., (四)) always starts a new label; one
+    that names no line (PENDING) must be named once joined, or the run cannot pair."""
     specs = line_specs(form_code)
     headers = header_words(form_code)
     run: list[tuple[int, Tok]] = []
@@ -990,22 +1031,35 @@ def _label_run(toks: list[Tok], i: int, form_code: str, alone: set[int]) -> tupl
         if tok.kind != "text" or tok.line not in alone or _is_heading(tok, headers):
             break
         options = _whole_label_specs(tok, form_code)
-        if run:
+        numbered = bool(_NUMBERING.match(tok.text))
+        if run and not numbered and _continues(run[-1], tok, options, score, form_code):
             last, head = run[-1]
-            joined = _run_label_scores(head.text + tok.text, form_code)[last]
-            own = _run_label_scores(tok.text, form_code)[options[0]] if options else 0.0
-            # A piece naming no line (其他情形) or the same line (a line is not labelled twice in a
-            # row), or one the joined label names better than the piece alone: the label's tail.
-            if not options or (joined > score and (joined > own or last in options)) \
-                    or _label_head(head.text + tok.text, specs[last]):
-                run[-1] = (last, Tok("text", head.text + tok.text, head.line))
-                score = joined
-                j += 1
-                continue
+            text = head.text + tok.text
+            # The whole label may name another line than its head did ((六) 其他处 / 理: 其他处
+            # holds 其他, a line of its own).
+            scores = _run_label_scores(text, form_code)
+            better = max((k for k in range(len(scores)) if k == last or k not in taken),
+                         key=lambda k: (scores[k], k == last))
+            if scores[better] <= 0:
+                better = PENDING
+            taken.discard(last)
+            taken.add(better)
+            run[-1] = (better, Tok("text", text, head.line))
+            score = max(scores[better], 0.0) if better != PENDING else 0.0
+            j += 1
+            continue
         options = tuple(k for k in options if k not in taken)
-        if not options or (run and specs[options[0]].section != specs[run[0][0]].section):
+        section = next((specs[k].section for k, _ in run if k != PENDING), None)
+        if options and section is not None and specs[options[0]].section != section:
             break
-        last = run[-1][0] if run else -1
+        if not options:
+            if not numbered:
+                break
+            run.append((PENDING, tok))
+            score = 0.0
+            j += 1
+            continue
+        last = max((k for k, _ in run), default=PENDING)
         k = next((k for k in options if k > last), options[0])
         taken.add(k)
         run.append((k, tok))
@@ -1034,6 +1088,8 @@ def _column_major_rows(run: list[tuple[int, Tok]], cells: list[Tok], form_code: 
     columns of the rows that take figures (a bare page number under the last column aside) and
     most rows then keep the sum rules inside them; None otherwise."""
     specs = line_specs(form_code)
+    if any(k == PENDING for k, _ in run):
+        return None  # a label no line was found for: which rows the cells are cannot be told
     ordered = sorted(run, key=lambda kt: kt[0])
     rows = [k for k, _ in ordered if specs[k].cells]
     if len(rows) < MIN_COLUMN_MAJOR_LABELS:
@@ -1084,8 +1140,9 @@ def interleave_column_major(toks: list[Tok], form_code: str) -> list[Tok] | None
         cells, k = _cell_run(toks, j, form_code, alone)
         rows = _column_major_rows(run, cells, form_code) if cells else None
         if rows is None:
-            out.extend(toks[i:j])
-            i = j
+            # Not such a table from here: the real one may start at a later label of the run.
+            out.append(toks[i])
+            i += 1
             continue
         out.extend(rows)
         changed = True

@@ -474,10 +474,12 @@ def _sample_matrix_column_major(wrap: int = 0) -> list[str]:
     return lines[:start + 1] + body + [""] + lines[end:]
 
 
-@pytest.mark.parametrize("wrap", [0, 9], ids=["whole_labels", "wrapped_labels"])
+@pytest.mark.parametrize("wrap", [0, 5, 7, 9, 12], ids=["whole_labels", "wrap5", "wrap7", "wrap9", "wrap12"])
 def test_sample_002_flattened_column_by_column_reads_as_row_by_row(sample: TableResult, wrap: int) -> None:
     # The label columns come out group labels first (三、本年度办理结果, (三) 不予公开 ...), then
     # the items; the value columns print the rows in form order, whatever the label order.
+    # Wrapped narrow, a label's head may name no line (3.危及“三), or a short line inside it
+    # (2.其他法律: 其他), and its note may close lines later ((区分处理的, 只计这 / 一情形, …)).
     lines = _sample_matrix_column_major(wrap)
     assert "1.属于国家秘密" in lines or wrap
     result = parse_new_table(lines)
@@ -542,3 +544,16 @@ def test_review_table_headings_wrapped_above_their_figures() -> None:
     got = _values(parse_form(lines, "new_2021"))
     assert got["admin_review_total"] == 3 and got["admin_litigation_direct_total"] == 5
     assert got["admin_litigation_after_review_total"] == 1 and got["admin_review_corrected"] == 2
+
+
+def test_column_major_table_after_numbered_headings_and_prose() -> None:
+    # A numbered heading naming no line, then prose, then the table: the prose is no wrapped
+    # label, and a run that does not pair does not hide the table's own labels behind it.
+    values = random_values("new_2019", random.Random(4), hi=40)
+    lines = to_lines(render("new_2019", values, "column_major"))
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("第二十条"))
+    lines = lines[:start] + ["一、概述", "严格落实政府信息公开条例, 加强组织领导。", "二、主动公开政府信息情况"] + lines[start + 1:]
+    got, want = _values(parse_new_table(lines)), expected_facts(values)
+    assert {k: got.get(k) for k in want if k.startswith("rules_")} == pytest.approx(
+        {k: v for k, v in want.items() if k.startswith("rules_")})
+    assert all(got[k] == pytest.approx(want[k]) for k in got if k in want)
