@@ -385,6 +385,17 @@ def _best_spec(text: str, form_code: str, pos: int, figures_follow: bool) -> tup
     return best
 
 
+def _is_column_heading(text: str, form_code: str) -> bool:
+    """A column heading (or part of one) as printed: no line's numbering."""
+    return not _NUMBERING.match(text) and _heading_word(normalize_label(text), form_code)
+
+
+@cache
+def _one_line_table(spec: LineSpec, form_code: str) -> bool:
+    """Whether the line is the only one with figures in its table (the 复议/诉讼 table)."""
+    return sum(1 for s in line_specs(form_code) if s.section == spec.section and s.cells) == 1
+
+
 @lru_cache(maxsize=WORDING_CACHE_SIZE)
 def _heading_word(norm: str, form_code: str) -> bool:
     """A column heading, or part of one wrapped over lines (结果 / 维持, 商业 / 企业)."""
@@ -464,6 +475,20 @@ def read_lines(toks: list[Tok], form_code: str) -> list[LineRead]:
                 orphans.clear()
                 pieces.clear()
                 continue
+            if _is_column_heading(orphan_head[-1], form_code):
+                # Figures under column headings before the table's label: the 复议/诉讼 table
+                # printed column by column, its merged heading (行政复议) centred above its
+                # columns. Its figures and headings go on until that label.
+                if _is_column_heading(tok.text, form_code):
+                    continue
+                hit = find(tok.text, follow[i])
+                if hit is not None and _one_line_table(specs[hit[0]], form_code):
+                    pos_before = pos
+                    current = LineRead(specs[hit[0]], tok.line, list(orphans), label_text=tok.text)
+                    pos = hit[0] + 1
+                    orphans.clear()
+                    pieces.clear()
+                    continue
             orphans.clear()
         if tok.kind == "text":
             if not pieces:

@@ -557,3 +557,19 @@ def test_column_major_table_after_numbered_headings_and_prose() -> None:
     assert {k: got.get(k) for k in want if k.startswith("rules_")} == pytest.approx(
         {k: v for k, v in want.items() if k.startswith("rules_")})
     assert all(got[k] == pytest.approx(want[k]) for k in got if k in want)
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["whole_headings", "wrapped_headings"])
+def test_review_table_column_by_column_with_merged_headings_centred(wrapped: bool) -> None:
+    # The merged headings (行政复议 over five columns, 行政诉讼 / 未经复议直接起诉 / 复议后起诉)
+    # come out above their middle column, after the figures of the columns before it.
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    figures = ["1", "2", "0", "0", "3", "4", "0", "1", "0", "5", "0", "1", "0", "0", "1"]
+    body: list[str] = []
+    for n, (head, figure) in enumerate(zip(heads, figures, strict=True)):
+        body += {2: ["行政复议"], 7: ["行政诉讼", "未经复议直接起诉"], 12: ["复议后起诉"]}.get(n, [])
+        body += ([head[:2], head[2:]] if wrapped and len(head) == 4 else [head]) + [figure]
+    got = _values(parse_form(to_lines("\n".join(["四、政府信息公开行政复议、行政诉讼情况", *body])), "new_2021"))
+    assert [got["admin_review_upheld"], got["admin_review_corrected"], got["admin_review_total"]] == [1, 2, 3]
+    assert got["admin_litigation_direct_total"] == 5 and got["admin_litigation_after_review_total"] == 1
+    assert got["admin_litigation_total"] == 6  # derived: direct + after review
