@@ -533,6 +533,11 @@ def test_wordings_of_real_narrative_reports_eleventh_round(text, expected):
         ("（二）依申请公开情况\n本年度共受理政府信息公开申请26人次，均已按时答复。", {"requests_received": 26}),
         ("（二）依申请公开情况\n全年共有26人次提出政府信息公开申请。", {"requests_received": 26}),
         ("（二）依申请公开情况\n全年共有3人次通过信函提出政府信息公开申请。", {"requests_received/letter": 3}),
+        # requests as 申请事项 (matters applied for), with their channels
+        ("（二）依申请公开情况\n全年共受理政府信息公开申请事项12件，其中当面申请3件、网络申请8件、信函申请1件。",
+         {"requests_received": 12, "requests_received/in_person": 3, "requests_received/online": 8,
+          "requests_received/letter": 1}),
+        ("（二）依申请公开情况\n政府信息公开申请事项共计12件。", {"requests_received": 12}),
         # traps: visits and consultations in 人次 are no requests; persons are no requests
         ("（二）依申请公开情况\n全年共接待群众查阅政府信息120人次。", {}),
         ("（二）依申请公开情况\n全年共接待政府信息公开咨询300人次。", {}),
