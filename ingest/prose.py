@@ -126,6 +126,9 @@ class Rule:
     share_of_received: bool = False
 
 
+# Figures about a decision or document another body made, or the information published about it.
+_NOT_OWN_DECISIONS = re.compile(r"公开|公示|发布|上传|推送|解读|各(?:县|区|市|乡|镇|部门|单位|街道)|下属|备案|审查|清理")
+
 _REQUEST_CHANNELS = (
     (r"当面|现场", "in_person"),
     (r"传真", "fax"),
@@ -468,6 +471,28 @@ RULES: tuple[Rule, ...] = (
         requires=re.compile(r"依申请|申请公开|公开申请|收费|费用"),
         zero=True,
     ),
+    # The 2019+ tables' 第二十条 figures, stated in prose (a report printing its tables as an
+    # image, or none): documents made, repealed and in force, decisions, fees. Not what was
+    # published about them (公开行政处罚决定31731条 is proactive information).
+    Rule("normative_docs_issued", "件",
+         (_rx(r"(?:制发|制定|出台|印发)(?:了)?(?:各类)?(?:行政)?规范性文件{F}{N}", "件|份|个"),),
+         exclude=_NOT_OWN_DECISIONS),
+    Rule("normative_docs_repealed", "件",
+         (_rx(r"废止(?:了)?(?:各类)?(?:行政)?(?:规范性文件)?{F}{N}", "件|份|个"),),
+         exclude=_NOT_OWN_DECISIONS, requires=re.compile(r"规范性文件")),
+    Rule("normative_docs_in_force", "件",
+         (_rx(r"现行有效(?:的)?(?:行政)?(?:规范性文件)?{F}{N}", "件|份|个"),),
+         exclude=_NOT_OWN_DECISIONS, requires=re.compile(r"规范性文件")),
+    Rule("licensing_decisions", "件", (_rx(r"行政许可(?:处理)?决定(?:数量|数|书)?{F}{N}", "件|个|项"),),
+         exclude=_NOT_OWN_DECISIONS),
+    Rule("penalty_decisions", "件", (_rx(r"行政处罚(?:处理)?决定(?:数量|数|书)?{F}{N}", "件|个|项"),),
+         exclude=_NOT_OWN_DECISIONS),
+    Rule("enforcement_decisions", "件", (_rx(r"行政强制(?:处理)?决定(?:数量|数|书)?{F}{N}", "件|个|项"),),
+         exclude=_NOT_OWN_DECISIONS),
+    Rule("admin_fees_collected", "万元",
+         (_rx(r"(?:收取|征收|收缴)(?:了)?(?:各项|各类)?行政事业性收费(?:金额|总额|资金)?{F}{N}", "万元|元"),
+          _rx(r"行政事业性收费(?:金额|总额|收入)(?:共计|共|合计)?(?:为|达)?{F}{N}", "万元|元")),
+         exclude=_NOT_OWN_DECISIONS, scale_yuan=True),
     Rule(
         "special_funds", "万元",
         (_rx(r"(?:信息公开|政务公开)(?:工作)?(?:专项)?经费(?:投入|支出)?{F}{N}", "万元|元"),),
@@ -586,6 +611,11 @@ _TRIGGERS = (
     ("policy", "政策解读|解读"),
     ("staff", "人员|专职|兼职"),
     ("train", "培训|参训|受训"),
+    ("normative_docs", "规范性文件"),
+    ("licensing", "行政许可"),
+    ("penalty", "行政处罚"),
+    ("enforcement", "行政强制"),
+    ("admin_fees", "行政事业性收费"),
 )
 
 

@@ -538,6 +538,16 @@ def test_wordings_of_real_narrative_reports_eleventh_round(text, expected):
          {"requests_received": 12, "requests_received/in_person": 3, "requests_received/online": 8,
           "requests_received/letter": 1}),
         ("（二）依申请公开情况\n政府信息公开申请事项共计12件。", {"requests_received": 12}),
+        # the 2019+ tables' 第二十条 figures in prose: documents, decisions, fees
+        ("（一）主动公开情况\n全年制发规范性文件5件，废止16件，现行有效35件。",
+         {"normative_docs_issued": 5, "normative_docs_repealed": 16, "normative_docs_in_force": 35}),
+        ("（一）主动公开情况\n本年度共作出行政许可决定39732件，行政处罚决定31731件，行政强制决定519件。",
+         {"licensing_decisions": 39732, "penalty_decisions": 31731, "enforcement_decisions": 519}),
+        ("（一）主动公开情况\n全年收取行政事业性收费104.17万元。", {"admin_fees_collected": 104.17}),
+        # traps: what was published about decisions and documents, others' documents
+        ("（一）主动公开情况\n全年公开行政处罚决定31731条，公示行政许可决定200件。", {}),
+        ("（一）主动公开情况\n在门户网站公开规范性文件46件。", {}),
+        ("（一）主动公开情况\n各乡镇制发规范性文件12件。", {}),
         # traps: visits and consultations in 人次 are no requests; persons are no requests
         ("（二）依申请公开情况\n全年共接待群众查阅政府信息120人次。", {}),
         ("（二）依申请公开情况\n全年共接待政府信息公开咨询300人次。", {}),
