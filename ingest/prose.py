@@ -136,14 +136,15 @@ _REQUEST_CHANNELS = (
     (r"网络|网上|在线|互联网|网站|线上", "online"),
     (r"信函|邮寄|来信|书面", "letter"),
 )
-# The applicant columns of the 2019+ form, as prose names them (法人或其他组织 is their sum: no
-# single type; 其他 is too vague to name one).
+# The applicant columns of the 2019+ form, as prose names them (法人或其他组织 is their sum, the
+# merged matrix's middle column; 其他 is too vague to name one).
 _APPLICANT_TYPES = (
     (r"自然人|公民个人", "natural_person"),
     (r"商业企业", "commercial_enterprise"),
     (r"科研机构", "research_institution"),
     (r"社会公益组织", "social_welfare_org"),
     (r"法律服务机构", "legal_service_org"),
+    (r"法人或其他组织|法人和其他组织", "legal_person_subtotal"),
 )
 _APPLICANT_WORDS = "|".join(pattern for pattern, _ in _APPLICANT_TYPES)
 _RECEIVED_OR_OUTCOME = re.compile(

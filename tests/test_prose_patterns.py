@@ -544,6 +544,11 @@ def test_wordings_of_real_narrative_reports_eleventh_round(text, expected):
         ("（一）主动公开情况\n本年度共作出行政许可决定39732件，行政处罚决定31731件，行政强制决定519件。",
          {"licensing_decisions": 39732, "penalty_decisions": 31731, "enforcement_decisions": 519}),
         ("（一）主动公开情况\n全年收取行政事业性收费104.17万元。", {"admin_fees_collected": 104.17}),
+        # the legal persons' share, as the merged matrix's middle column
+        ("（二）依申请公开情况\n本年度新收政府信息公开申请25件，其中自然人申请22件，法人或其他组织申请3件。",
+         {"requests_received": 25, "requests_received@natural_person": 22,
+          "requests_received@legal_person_subtotal": 3}),
+        ("（二）依申请公开情况\n予以公开15件，其中法人或其他组织3件。", {"requests_granted": 15}),  # not received
         # traps: what was published about decisions and documents, others' documents
         ("（一）主动公开情况\n全年公开行政处罚决定31731条，公示行政许可决定200件。", {}),
         ("（一）主动公开情况\n在门户网站公开规范性文件46件。", {}),
