@@ -412,7 +412,8 @@ def _keyed(text: str, year: int = 2020) -> dict[str, float]:
     [
         # one applicant type's share of the requests received, in an aside or after 其中
         ("三、收到和处理政府信息公开申请情况\n本年度新收申请23件（自然人20件，法人或其他组织3件）。",
-         {"requests_received": 23, "requests_received@natural_person": 20}),
+         {"requests_received": 23, "requests_received@natural_person": 20,
+          "requests_received@legal_person_subtotal": 3}),
         ("三、收到和处理政府信息公开申请情况\n共收到申请20件，其中自然人申请18件，商业企业申请2件。",
          {"requests_received": 20, "requests_received@natural_person": 18, "requests_received@commercial_enterprise": 2}),
         # ... also when the total is in the sentence before
@@ -420,7 +421,8 @@ def _keyed(text: str, year: int = 2020) -> dict[str, float]:
          {"requests_received": 12, "requests_received@natural_person": 11, "requests_received@legal_service_org": 1}),
         # 办理 receives as 受理 does
         ("本年度共办理政府信息公开申请12件，其中自然人申请10件，法人或其他组织申请2件。",
-         {"requests_received": 12, "requests_received@natural_person": 10}),
+         {"requests_received": 12, "requests_received@natural_person": 10,
+          "requests_received@legal_person_subtotal": 2}),
         # every request from natural persons: the total is their share
         ("三、收到和处理政府信息公开申请情况\n共收到政府信息公开申请5件，均为自然人申请。",
          {"requests_received": 5, "requests_received@natural_person": 5}),
