@@ -968,8 +968,6 @@ def _is_heading(tok: Tok, headers: frozenset[str]) -> bool:
     return tok.kind == "text" and normalize_label(tok.text) in headers and not _NUMBERING.match(tok.text)
 
 
-
-
 @lru_cache(maxsize=WORDING_CACHE_SIZE)
 def _run_label_scores(text: str, form_code: str) -> tuple[float, ...]:
     """Per form line, how well a label cell alone on its line names it: as label_score, or as
@@ -1065,12 +1063,13 @@ def _label_run(toks: list[Tok], i: int, form_code: str, alone: set[int]) -> tupl
             scores = _run_label_scores(text, form_code)
             better = max((k for k in range(len(scores)) if k == last or k not in taken),
                          key=lambda k: (scores[k], k == last))
-            if scores[better] <= 0:
-                better = PENDING
             taken.discard(last)
-            taken.add(better)
+            if scores[better] > 0:
+                taken.add(better)
+            else:
+                better = PENDING
             run[-1] = (better, Tok("text", text, head.line))
-            score = max(scores[better], 0.0) if better != PENDING else 0.0
+            score = scores[better] if better != PENDING else 0.0
             j += 1
             continue
         options = tuple(k for k in options if k not in taken)
@@ -1101,8 +1100,7 @@ def _cell_run(toks: list[Tok], j: int, form_code: str, alone: set[int]) -> tuple
         tok = toks[j]
         if tok.kind in ("num", "blank") and tok.line in alone:
             cells.append(tok)
-        elif tok.kind != "gap" and not (tok.kind == "text" and not _NUMBERING.match(tok.text)
-                                        and _heading_word(normalize_label(tok.text), form_code)):
+        elif tok.kind != "gap" and not (tok.kind == "text" and _is_column_heading(tok.text, form_code)):
             break
         j += 1
     return cells, j
