@@ -289,8 +289,10 @@ def _column_major_new(rows: list[Row], rng: random.Random) -> list[str]:
 
     for h in heads[:-1] if above_columns else heads:
         for c in h.labels:
-            if c:
-                heading(c) if h is heads[-1] else put(c)
+            if c and h is heads[-1]:
+                heading(c)
+            elif c:
+                put(c)
     if above_columns and heads:
         for c in [c for c in heads[-1].labels if c][:-width or None]:
             put(c)
