@@ -705,7 +705,7 @@ def _shadowed_reading(name: str, codes: tuple[str, ...], context: Counter[str]) 
     return found[0] if best > held and len(found) == 1 else None
 
 
-_WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心|部|署)")
+_WORD_TAIL_TO_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|委员会|厅|办公室|中心|部|署|社)")
 
 
 def _is_department_word(segment: str, mention: Mention) -> bool:
@@ -716,11 +716,11 @@ def _is_department_word(segment: str, mention: Mention) -> bool:
     """
     if mention.kind != "short" or mention.text[-1] in _ADMIN_END or mention.start == 0:
         return False
-    if any(_level_of(c) == "province" for c in mention.codes):
-        return False  # a province inside a central body's name (国家能源局河南监管办公室) is its seat
     before = segment[mention.start - 1]
     if before in _ADMIN_END:
-        return True
+        return True  # 河南省台湾事务办公室: 台湾
+    if any(_level_of(c) == "province" for c in mention.codes):
+        return False  # a province inside a central body's name (国家能源局河南监管办公室) is its seat
     inside_word = "\u4e00" <= before <= "\u9fff"
     return inside_word and bool(_WORD_TAIL_TO_DEPARTMENT.match(segment[mention.end:]))
 

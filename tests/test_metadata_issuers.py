@@ -302,3 +302,15 @@ def test_a_province_short_name_needs_the_text_to_name_the_province():
     # Without 河南省 in the text, 河南 stays between 河南省 and 青海's 河南县: not guessed.
     region, issues = _region(TITLE.format(issuer="国家统计局河南调查总队", year=2021))
     assert region.code is None
+
+
+@pytest.mark.parametrize(
+    ("issuer", "code"),
+    [
+        ("郏县供销合作社", "410425"),  # 合作 is 甘肃's 合作市: inside a word ending in 社
+        ("河南省台湾事务办公室", "410000"),  # 台湾 right after a province: a department's word
+    ],
+)
+def test_place_names_inside_department_names(issuer, code):
+    region, _ = _region(TITLE.format(issuer=issuer, year=2021))
+    assert (region.code, region.level) == (code, "department")
